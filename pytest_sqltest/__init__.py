@@ -1,0 +1,1 @@
+"""Run ``.sqltest`` files as pytest tests."""

@@ -1,0 +1,1 @@
+"""Backends: engine adapters behind one small contract."""

@@ -1,0 +1,1 @@
+"""Comparing query results with expectations."""

@@ -1,0 +1,1 @@
+"""The ``.sqltest`` language: lexer, parser, validation and model."""
