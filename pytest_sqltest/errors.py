@@ -31,7 +31,9 @@ class ParseError(SqltestError):
     next top-level item), plus the source text to draw code frames from.
     """
 
-    def __init__(self, path: str, source: str, diagnostics: Sequence[Diagnostic]):
+    def __init__(
+        self, path: str, source: str, diagnostics: Sequence[Diagnostic]
+    ) -> None:
         if not diagnostics:
             raise ValueError("ParseError needs at least one diagnostic")
         self.path = path
@@ -84,11 +86,34 @@ class BackendNotAvailable(BackendError):
     """The backend cannot run here (missing driver, binary or server)."""
 
 
-class QueryTimeout(BackendError):
-    """A statement was interrupted because its time ran out."""
+class BufferedSetupFailed(BackendError):
+    """A setup that a backend buffered until ``execute`` is what failed.
 
-    def __init__(self, seconds: float, statement: str | None = None):
+    Backends that send setups together with the case SQL (like the ``cli``
+    backend on fresh databases) raise it from ``execute`` so the runner can
+    report a setup failure instead of comparing the script's error.
+    """
+
+    def __init__(self, index: int, message: str) -> None:
+        #: 0-based position of the failing setup, in ``execute_setup`` order.
+        self.index = index
+        self.message = message
+        super().__init__(f"setup #{index + 1} failed: {message}")
+
+
+class QueryTimeout(BackendError):
+    """A statement was interrupted because its time ran out.
+
+    Backends raise it with ``seconds=0`` and no ``limit``: only the
+    :class:`~pytest_sqltest.runner.Watchdog` knows which limit expired.
+    """
+
+    def __init__(
+        self, seconds: float, statement: str | None = None, limit: str | None = None
+    ) -> None:
         self.seconds = seconds
         self.statement = statement
+        self.limit = limit
+        by = f" ({limit})" if limit else ""
         where = f" while running: {statement}" if statement else ""
-        super().__init__(f"timeout after {seconds:g}s{where}")
+        super().__init__(f"timeout after {seconds:g}s{by}{where}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass
-from typing import Final, Union
+from typing import Final
 
 #: The backend names a file may use in ``@backend`` and ``expect @name``.
 #: Only these keep a file valid for the reference runner (spec §2.4, §14).
@@ -175,9 +175,9 @@ class ErrorExpectation(_ExpectationBase):
     pattern: str | None = None
 
 
-Expectation = Union[
-    RowsExpectation, UnorderedExpectation, PatternExpectation, ErrorExpectation
-]
+Expectation = (
+    RowsExpectation | UnorderedExpectation | PatternExpectation | ErrorExpectation
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -231,7 +231,7 @@ class Matrix(_CaseBase):
     variables: tuple[Variable, ...]
 
 
-Case = Union[Test, Snapshot, Matrix]
+Case = Test | Snapshot | Matrix
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,128 @@
+"""Collecting ``.sqltest`` files into pytest items and running them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pytest_sqltest import report, runner
+from pytest_sqltest._fixturerequest import (
+    fill_fixtures,
+    get_fixture_value,
+    init_fixture_request,
+)
+from pytest_sqltest.backends.base import Backend
+from pytest_sqltest.databases import DatabaseFactory
+from pytest_sqltest.dsl import parse_bytes
+from pytest_sqltest.dsl.model import Case, SqltestFile, Test
+from pytest_sqltest.dsl.model import Database as DatabaseDecl
+from pytest_sqltest.errors import ParseError, SqltestError
+from pytest_sqltest.fixtures import BACKEND_KEY
+from pytest_sqltest.naming import CollectedCase, collected_cases
+from pytest_sqltest.settings import SETTINGS_KEY
+
+
+class SqltestFileNode(pytest.File):
+    """A ``.sqltest`` file; parsing errors become collection errors."""
+
+    def collect(self) -> Iterator[SqltestItem]:
+        """Parse the file and yield one item per case × database."""
+        try:
+            data = self.path.read_bytes()
+            parsed = parse_bytes(data, self.nodeid or str(self.path))
+        except ParseError as exc:
+            raise self.CollectError(exc.render()) from exc
+        except OSError as exc:
+            raise self.CollectError(f"{self.nodeid}: read error: {exc}") from exc
+        #: The file's text, for failure reports that quote the SQL as written.
+        self.text = data.decode("utf-8")
+        backend = self.config.stash[BACKEND_KEY]
+        for collected in collected_cases(parsed):
+            yield SqltestItem.from_parent(
+                self,
+                name=collected.name,
+                sqltest=parsed,
+                collected=collected,
+                backend=backend,
+            )
+
+
+class SqltestItem(pytest.Item):
+    """One case of a ``.sqltest`` file on one database."""
+
+    def __init__(
+        self,
+        *,
+        sqltest: SqltestFile,
+        collected: CollectedCase,
+        backend: Backend,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sqltest = sqltest
+        self.case: Case = collected.case
+        self.decl: DatabaseDecl = collected.decl
+        #: The backend that runs the case; the fixture's value from setup() on.
+        self.backend = backend
+        #: Holds the case's database; interrupts it when a time limit expires.
+        self.watchdog = runner.Watchdog(self.config.stash[SETTINGS_KEY].timeout)
+        self.add_marker(pytest.mark.sqltest)
+        self.extra_keyword_matches.update(
+            {self.decl.id, backend.name, *(ref.name for ref in self.case.setups)}
+        )
+        reason = runner.skip_reason(sqltest, self.case, self.decl, backend)
+        if reason is not None:
+            self.add_marker(pytest.mark.skip(reason=reason))
+        init_fixture_request(self)
+
+    def setup(self) -> None:
+        """Open the database and run the setups; failures are setup errors."""
+        try:
+            self._prepare()
+        except SqltestError as exc:
+            # pytest renders setup errors without repr_failure(); a
+            # pytrace-free failure keeps the report free of a traceback.
+            pytest.fail(report.render(self._context(), exc), pytrace=False)
+
+    def _prepare(self) -> None:
+        fill_fixtures(self)
+        backend = get_fixture_value(self, "sql_backend")
+        factory = get_fixture_value(self, "sql_database")
+        assert isinstance(backend, Backend)
+        assert isinstance(factory, DatabaseFactory)
+        self.backend = backend
+        self.watchdog.attach(factory(self.decl))
+        runner.run_setups(self.sqltest, self.case, self.watchdog)
+
+    def runtest(self) -> None:
+        """Run the case and compare its result."""
+        # Snapshots and matrices are skipped at collection for now.
+        assert isinstance(self.case, Test), "only tests run"
+        runner.run_test(self.case, self.backend.profile, self.watchdog)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | Any:
+        """Plain text for our own errors; a traceback for plugin bugs."""
+        if isinstance(excinfo.value, SqltestError):
+            return report.render(self._context(), excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def _context(self) -> report.CaseContext:
+        assert isinstance(self.parent, SqltestFileNode)
+        return report.CaseContext(
+            path=self.location[0],
+            text=self.parent.text,
+            case=self.case,
+            name=self.name,
+            database=self.decl.text,
+            backend=self.backend.name,
+        )
+
+    def reportinfo(self) -> tuple[Any, int, str]:
+        """The file and 0-based line of the case keyword, for IDEs and reports."""
+        return self.path, self.case.span.line - 1, self.name

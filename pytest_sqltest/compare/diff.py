@@ -1,0 +1,35 @@
+"""Line-level diff text for failure reports."""
+
+from __future__ import annotations
+
+import difflib
+
+
+def unified_diff(
+    expected: str,
+    actual: str,
+    *,
+    header: tuple[str, str] | None = ("expected", "actual"),
+) -> str:
+    r"""Diff ``expected`` into ``actual`` line by line, showing every line.
+
+    Each line is prefixed with ``-`` (only expected), ``+`` (only actual) or a
+    space (both) and ends with ``\n``; there are no hunk headers because the
+    reference prints the whole text. Empty text has no lines, but an empty
+    *last* line (a trailing ``\n``) is kept: it is an empty row.
+    """
+    old, new = _lines(expected), _lines(actual)
+    out = [f"--- {header[0]}\n+++ {header[1]}\n"] if header else []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(f" {line}\n" for line in old[i1:i2])
+            continue
+        out.extend(f"-{line}\n" for line in old[i1:i2])
+        out.extend(f"+{line}\n" for line in new[j1:j2])
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    # Not textutil.lines(): a trailing empty row must stay visible in a diff.
+    return text.split("\n") if text else []

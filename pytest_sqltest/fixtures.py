@@ -1,0 +1,50 @@
+"""The ``sql_backend`` and ``sql_database`` fixtures.
+
+``.sqltest`` items get their databases through these fixtures too, so a
+project can override ``sql_backend`` in a ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+import pytest
+
+from pytest_sqltest.backends.base import Backend
+from pytest_sqltest.databases import DatabaseFactory
+from pytest_sqltest.settings import SETTINGS_KEY
+
+#: The backend selected with ``--sql-backend``, built at session start.
+BACKEND_KEY: Final = pytest.StashKey[Backend]()
+
+
+@pytest.fixture(scope="session")
+def sql_backend(pytestconfig: pytest.Config) -> Backend:
+    """The backend selected with ``--sql-backend`` (ini ``sql_backend``).
+
+    Override it in a ``conftest.py`` to run cases on another backend
+    object; skip decisions made at collection still use ``--sql-backend``,
+    so an override should keep its profile, capabilities and conditions.
+    """
+    return pytestconfig.stash[BACKEND_KEY]
+
+
+@pytest.fixture
+def sql_database(
+    sql_backend: Backend, pytestconfig: pytest.Config
+) -> Iterator[DatabaseFactory]:
+    """A factory that opens fresh databases and cleans them all up afterwards.
+
+    Call it with a ``@database`` declaration (``":memory:"`` by default,
+    ``":temp:"``, ``"path.db"`` or ``"path.db readonly"``)::
+
+        def test_count(sql_database):
+            db = sql_database(":temp:")
+            assert db.execute("SELECT 1").rows == (("1",),)
+    """
+    factory = DatabaseFactory(
+        sql_backend, pytestconfig.stash[SETTINGS_KEY].database_root
+    )
+    yield factory
+    factory.close()

@@ -1,0 +1,100 @@
+"""The pytest entry point: options, hooks, backend selection, collection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_sqltest import hookspecs, settings
+from pytest_sqltest.backends.base import Backend
+from pytest_sqltest.backends.registry import BackendRegistry
+from pytest_sqltest.collect import SqltestFileNode
+from pytest_sqltest.errors import BackendNotAvailable
+from pytest_sqltest.fixtures import BACKEND_KEY, sql_backend, sql_database
+from pytest_sqltest.settings import SETTINGS_KEY
+
+__all__ = ["sql_backend", "sql_database"]
+
+#: Installed packages list their backend plugins under this entry-point group.
+ENTRY_POINT_GROUP = "pytest_sqltest"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the ``--sql-*`` options and ``sql_*`` ini keys."""
+    settings.add_options(parser)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Add the ``pytest_sqltest_*`` hook specifications."""
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the settings and load backend plugins of installed packages."""
+    config.stash[SETTINGS_KEY] = settings.resolve(config)
+    config.addinivalue_line("markers", "sqltest: a case collected from a .sqltest file")
+    config.pluginmanager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the selected backend once, before anything is collected."""
+    config = session.config
+    registry = BackendRegistry()
+    config.hook.pytest_sqltest_register_backends(registry=registry, config=config)
+    name = config.stash[SETTINGS_KEY].backend
+    if name not in registry:
+        available = ", ".join(registry.names())
+        raise pytest.UsageError(
+            f"--sql-backend: unknown backend {name!r}; available: {available}"
+        )
+    try:
+        config.stash[BACKEND_KEY] = registry.create(name)
+    except BackendNotAvailable as exc:
+        raise pytest.UsageError(f"--sql-backend={name}: {exc}") from None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Release the backend's session-wide resources."""
+    backend = session.config.stash.get(BACKEND_KEY, None)
+    if backend is not None:
+        backend.close()
+
+
+def pytest_sqltest_register_backends(
+    registry: BackendRegistry, config: pytest.Config
+) -> None:
+    """Register the built-in backends through the same hook as third parties."""
+    options = config.stash[SETTINGS_KEY]
+
+    def sqlite() -> Backend:
+        from pytest_sqltest.backends.sqlite import SqliteBackend
+
+        return SqliteBackend(module=options.sqlite_module)
+
+    def cli() -> Backend:
+        from pytest_sqltest.backends.cli import CliBackend
+
+        return CliBackend(binary=options.binary, kind=options.cli_kind)
+
+    registry.register(
+        "sqlite", sqlite, description="in-process SQLite through a DB-API module"
+    )
+    registry.register("cli", cli, description="a sqlite3 or tursodb shell binary")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Name the backend and engine version in the session header."""
+    backend = config.stash.get(BACKEND_KEY, None)
+    return None if backend is None else f"sqltest backend: {backend.describe()}"
+
+
+def pytest_collect_file(
+    file_path: Path, parent: pytest.Collector
+) -> SqltestFileNode | None:
+    """Collect ``*.sqltest`` files."""
+    if file_path.suffix != ".sqltest":
+        return None
+    node: SqltestFileNode = SqltestFileNode.from_parent(parent, path=file_path)
+    return node

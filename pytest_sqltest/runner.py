@@ -1,0 +1,223 @@
+"""Running one case: which cases run where, setups, execution, comparison.
+
+Pytest-free: the collector and items call these functions and turn the
+exceptions below into pytest outcomes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+from typing import Final
+
+from pytest_sqltest.backends.base import Backend, Database, QueryResult
+from pytest_sqltest.compare import Mismatch, compare
+from pytest_sqltest.dsl.model import (
+    Case,
+    DatabaseKind,
+    Expectation,
+    Matrix,
+    Snapshot,
+    SqltestFile,
+    Test,
+)
+from pytest_sqltest.dsl.model import Database as DatabaseDecl
+from pytest_sqltest.errors import BufferedSetupFailed, QueryTimeout, SqltestError
+
+#: The corrupt fixtures the reference runner builds before a run (spec §5.8).
+INTEGRITY_FIXTURES: Final = frozenset(
+    f"database/integrity_{variant}.db"
+    for variant in (
+        "missing_index_entry",
+        "missing_expression_index_entry",
+        "missing_partial_index_entry",
+        "missing_unique_index_entry",
+        "check_constraint_violation",
+        "check_constraint_violation_quick",
+        "not_null_violation",
+        "non_unique_index_entry",
+        "freelist_count_mismatch",
+        "freelist_trunk_corrupt",
+        "overflow_list_length_mismatch",
+        "gencol_not_null_violation",
+    )
+)
+
+
+class SetupFailed(SqltestError):
+    """A setup block failed: the case could not be prepared."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.detail = message
+        super().__init__(f"setup '{name}' failed: {message}")
+
+
+class CaseFailed(SqltestError):
+    """The result did not meet the expectation."""
+
+    def __init__(
+        self, mismatch: Mismatch, expectation: Expectation, result: QueryResult
+    ) -> None:
+        self.mismatch = mismatch
+        self.expectation = expectation
+        self.result = result
+        super().__init__(mismatch.reason)
+
+
+def _normalized_path(path: str) -> str:
+    # The reference compares component by component: "database//x.db" and
+    # "database/./x.db" still name the fixture, "./database/x.db" does not.
+    parts = [part for part in PurePosixPath(path).parts if part != "."]
+    if path.startswith("./"):
+        parts.insert(0, ".")
+    return "/".join(parts)
+
+
+def _filtered_reason(case: Case, backend: Backend) -> str | None:
+    """Why the reference runner would not create this case at all here."""
+    if isinstance(case, Snapshot):
+        return (
+            "snapshot cases compare query plans recorded by the reference "
+            f"engine (profile 'rust'); backend '{backend.name}' has profile "
+            f"'{backend.profile}'"
+        )
+    if isinstance(case, Matrix):
+        return (
+            "matrix cases compare the reference engine (profile 'rust') with a "
+            f"SQLite oracle; backend '{backend.name}' has profile "
+            f"'{backend.profile}'"
+        )
+    if case.backend is not None and case.backend != backend.profile:
+        return (
+            f"runs only on backend '{case.backend}'; this run uses backend "
+            f"'{backend.name}' (profile '{backend.profile}')"
+        )
+    return None
+
+
+def _database_reason(decl: DatabaseDecl) -> str | None:
+    """Why a database cannot be provided here, if it cannot."""
+    if decl.kind in (DatabaseKind.DEFAULT, DatabaseKind.DEFAULT_NO_ROWID_ALIAS):
+        return (
+            f"{decl.kind.value} databases hold data from the reference runner's "
+            "seeded generator, which pytest-sqltest does not provide yet"
+        )
+    if decl.path is not None and _normalized_path(decl.path) in INTEGRITY_FIXTURES:
+        return (
+            f"{decl.path} is a corrupt fixture that the reference runner "
+            "generates before each run; pytest-sqltest does not build it"
+        )
+    return None
+
+
+def skip_reason(
+    file: SqltestFile, case: Case, decl: DatabaseDecl, backend: Backend
+) -> str | None:
+    """The reason to skip ``case`` on ``decl`` with ``backend``, or ``None``.
+
+    The order follows the reference (spec §5.1–5.2): cases it would not
+    create, then skip directives (the case's, then the file's; the first that
+    applies wins), then capabilities (the file's, then the case's), then
+    databases that cannot be provided.
+    """
+    reason = _filtered_reason(case, backend)
+    if reason is not None:
+        return reason
+    for skip in (*case.skips, *file.skips):
+        if skip.condition is None or skip.condition in backend.conditions:
+            return skip.reason
+    for requirement in (*file.requirements, *case.requirements):
+        if requirement.capability not in backend.capabilities:
+            capability = requirement.capability.value
+            return f"requires {capability}: {requirement.reason}"
+    return _database_reason(decl)
+
+
+class Watchdog:
+    """Interrupts one case's database when a time limit expires.
+
+    Limits come from ``--sql-timeout`` (per query, started here) and from
+    pytest-timeout (per item, started by its hook); the first to expire
+    wins. A timer thread calls :meth:`Database.interrupt`, which stops
+    C-level work that a signal could not.
+    """
+
+    def __init__(self, query_timeout: float | None) -> None:
+        self.query_timeout = query_timeout
+        self.database: Database | None = None
+        #: ``(seconds, limit name)`` of the limit that expired, if any.
+        self.expired: tuple[float, str] | None = None
+        self._lock = threading.Lock()
+
+    def attach(self, database: Database) -> None:
+        """Watch ``database``; interrupt it at once if a limit already expired."""
+        with self._lock:
+            self.database = database
+            late = self.expired is not None
+        if late:
+            database.interrupt()
+
+    def expire(self, seconds: float, limit: str) -> None:
+        """Record that ``limit`` expired and interrupt the database."""
+        with self._lock:
+            if self.expired is not None:
+                return
+            self.expired = (seconds, limit)
+            database = self.database
+        if database is not None:
+            database.interrupt()
+
+    @contextmanager
+    def query(self) -> Iterator[None]:
+        """Bound one backend call by the query timeout; name the limit hit."""
+        timer = None
+        if self.query_timeout is not None:
+            timer = threading.Timer(
+                self.query_timeout, self.expire, (self.query_timeout, "--sql-timeout")
+            )
+            timer.daemon = True
+            timer.start()
+        try:
+            yield
+        except QueryTimeout as exc:
+            seconds, limit = self.expired or (exc.seconds, exc.limit)
+            raise QueryTimeout(seconds, exc.statement, limit) from None
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+
+def run_setups(file: SqltestFile, case: Case, watchdog: Watchdog) -> None:
+    """Run the case's ``@setup`` blocks in order on the watched database.
+
+    :raises SetupFailed: on the first setup that fails.
+    """
+    assert watchdog.database is not None
+    for ref in case.setups:
+        with watchdog.query():
+            result = watchdog.database.execute_setup(file.setup(ref.name).sql)
+        if result.error is not None:
+            raise SetupFailed(ref.name, f"failed to execute SQL: {result.error}")
+
+
+def run_test(test: Test, profile: str, watchdog: Watchdog) -> QueryResult:
+    """Execute a test's SQL and compare it with the expectation for ``profile``.
+
+    :raises CaseFailed: when the result does not meet the expectation.
+    :raises QueryTimeout: when the query ran out of time.
+    """
+    assert watchdog.database is not None
+    try:
+        with watchdog.query():
+            result = watchdog.database.execute(test.sql)
+    except BufferedSetupFailed as exc:
+        name = test.setups[exc.index].name
+        raise SetupFailed(name, f"failed to execute SQL: {exc.message}") from None
+    expectation = test.expectation_for(profile)
+    mismatch = compare(expectation, result)
+    if mismatch is not None:
+        raise CaseFailed(mismatch, expectation, result)
+    return result

@@ -1,0 +1,148 @@
+"""Command-line options and ini keys, resolved once into :class:`Settings`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+#: Where the resolved settings live for the whole session.
+SETTINGS_KEY: Final = pytest.StashKey["Settings"]()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Option:
+    """One setting, offered both as ``--sql-x`` and as ini key ``sql_x``."""
+
+    name: str
+    help: str
+    default: str = ""
+    metavar: str = "VALUE"
+
+    @property
+    def flag(self) -> str:
+        return "--sql-" + self.name.replace("_", "-")
+
+    @property
+    def ini(self) -> str:
+        return "sql_" + self.name
+
+
+OPTIONS: Final = (
+    _Option(
+        name="backend",
+        default="sqlite",
+        metavar="NAME",
+        help="Backend that runs .sqltest cases (default: sqlite).",
+    ),
+    _Option(
+        name="sqlite_module",
+        default="sqlite3",
+        metavar="MODULE",
+        help="DB-API module of the sqlite backend, e.g. sqlean (default: sqlite3).",
+    ),
+    _Option(
+        name="database_root",
+        metavar="DIR",
+        help="Directory that @database paths are relative to (default: rootdir).",
+    ),
+    _Option(
+        name="timeout",
+        default="30",
+        metavar="SECONDS",
+        help="Interrupt a case's query after this many seconds; 0 disables "
+        "(default: 30).",
+    ),
+    _Option(
+        name="binary",
+        default="sqlite3",
+        metavar="PATH",
+        help="Shell binary of the cli backend (default: sqlite3 on PATH).",
+    ),
+    _Option(
+        name="cli_kind",
+        metavar="KIND",
+        help="Treat the cli binary as a 'sqlite', 'turso' or 'generic' shell "
+        "(default: guessed from its file name).",
+    ),
+)
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """Register every ``--sql-*`` option and its ``sql_*`` ini key."""
+    group = parser.getgroup("sqltest", "running .sqltest files")
+    for option in OPTIONS:
+        group.addoption(
+            option.flag, dest=option.ini, metavar=option.metavar, help=option.help
+        )
+        parser.addini(option.ini, option.help, default=option.default)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Every setting after precedence (command line, then ini) and validation."""
+
+    backend: str
+    sqlite_module: str
+    database_root: Path
+    #: Seconds before a query is interrupted; ``None`` means no limit.
+    timeout: float | None
+    binary: str
+    cli_kind: str | None
+
+
+def _raw(config: pytest.Config, option: _Option) -> tuple[str, str]:
+    """The option's value and where it came from, for error messages."""
+    value = config.getoption(option.ini)
+    if value is not None:
+        return str(value), option.flag
+    return str(config.getini(option.ini)), f"ini key {option.ini}"
+
+
+def _validate_timeout(value: str, where: str) -> float | None:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{where}: expected a number of seconds, got {value!r}"
+        ) from None
+    if seconds < 0 or not math.isfinite(seconds):
+        raise pytest.UsageError(f"{where}: expected 0 or more seconds, got {value!r}")
+    return seconds or None
+
+
+def _validate_cli_kind(value: str, where: str) -> str | None:
+    if value and value not in ("sqlite", "turso", "generic"):
+        raise pytest.UsageError(
+            f"{where}: expected sqlite, turso or generic, got {value!r}"
+        )
+    return value or None
+
+
+def _validate_database_root(config: pytest.Config, value: str, where: str) -> Path:
+    if not value:
+        return config.rootpath
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    # A relative command-line value means "from here", like any shell path;
+    # a relative ini value is relative to the file that holds it.
+    if where.startswith("--"):
+        return config.invocation_params.dir / path
+    return (config.inipath.parent if config.inipath else config.rootpath) / path
+
+
+def resolve(config: pytest.Config) -> Settings:
+    """Read and validate all settings; bad values are usage errors."""
+    raw = {option.name: _raw(config, option) for option in OPTIONS}
+    return Settings(
+        backend=raw["backend"][0],
+        sqlite_module=raw["sqlite_module"][0],
+        database_root=_validate_database_root(config, *raw["database_root"]),
+        timeout=_validate_timeout(*raw["timeout"]),
+        binary=raw["binary"][0],
+        cli_kind=_validate_cli_kind(*raw["cli_kind"]),
+    )

@@ -1,0 +1,150 @@
+"""Outcomes: every expectation kind passing and failing, harness errors."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = {
+    "exact-pass": ("SELECT 1, 'a';", "expect {\n    1|a\n}", "passed"),
+    "exact-fail": ("SELECT 2;", "expect {\n    1\n}", "failed"),
+    "null-row": ("SELECT NULL;", "expect {\n}", "passed"),
+    "raw-pass": ("SELECT 'a  ';", "expect raw {\na  \n}", "passed"),
+    "raw-fail": ("SELECT 'a';", "expect raw {\na  \n}", "failed"),
+    "unordered-pass": (
+        "SELECT 2 UNION ALL SELECT 1;",
+        "expect unordered {\n    1\n    2\n}",
+        "passed",
+    ),
+    "unordered-fail": ("SELECT 3;", "expect unordered {\n    1\n}", "failed"),
+    "pattern-pass": (
+        "SELECT 'abc123';",
+        "expect pattern {\n    ^abc\\d+$\n}",
+        "passed",
+    ),
+    "pattern-fail": ("SELECT 'xyz';", "expect pattern {\n    ^abc\n}", "failed"),
+    "error-pass": (
+        "SELECT * FROM missing;",
+        "expect error {\n    no such table\n}",
+        "passed",
+    ),
+    "any-error-pass": ("SELECT * FROM missing;", "expect error {\n}", "passed"),
+    "error-fail": ("SELECT 1;", "expect error {\n}", "failed"),
+    "error-message-fail": (
+        "SELECT * FROM missing;",
+        "expect error {\n    UNIQUE constraint\n}",
+        "failed",
+    ),
+    "unexpected-error": ("SELECT * FROM missing;", "expect {\n    1\n}", "failed"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_outcome(pytester: pytest.Pytester, name: str) -> None:
+    sql, expect, outcome = CASES[name]
+    pytester.makefile(
+        ".sqltest",
+        case=f"@database :memory:\ntest {name} {{\n    {sql}\n}}\n{expect}\n",
+    )
+    result = pytester.runpytest("-q")
+    result.assert_outcomes(**{outcome: 1})
+
+
+def test_rows_of_every_statement_are_concatenated(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        multi="@database :memory:\ntest t {\n    CREATE TABLE t(x);\n"
+        "    INSERT INTO t VALUES (1);\n    SELECT x FROM t;\n    SELECT 'b', 2;\n}\n"
+        "expect {\n    1\n    b|2\n}\n",
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_failure_report_has_location_sql_and_diff(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        report="@database :memory:\n\nsetup s {\n    CREATE TABLE t(x);\n}\n\n"
+        "@setup s\ntest mismatch {\n    SELECT 1\n    UNION ALL SELECT 3;\n}\n"
+        "expect {\n    1\n    2\n}\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "report.sqltest:8: mismatch failed",
+            "database :memory:, backend sqlite, setups: s",
+            "SQL:",
+            "   9 | SELECT 1",
+            "  10 | UNION ALL SELECT 3;",
+            "report.sqltest:12: expect does not match:",
+            "--- expected",
+            "+++ actual",
+            " 1",
+            "-2",
+            "+3",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_error_mismatch_report_shows_the_message(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        report="@database :memory:\ntest e {\n    SELECT * FROM nope;\n}\n"
+        "expect error {\n    constraint\n}\n",
+    )
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        [
+            "report.sqltest:5: expect error does not match:",
+            "error message 'Parse error: no such table: nope' does not contain "
+            "expected pattern 'constraint'",
+        ]
+    )
+
+
+def test_setup_failure_is_an_error_in_setup(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        broken="@database :memory:\nsetup bad {\n    CREATE TABLE;\n}\n"
+        "@setup bad\ntest t { SELECT 1; }\nexpect { 1 }\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of t*",
+            "broken.sqltest:6: t could not be set up",
+            "setup 'bad' failed: failed to execute SQL: Parse error: *",
+        ]
+    )
+
+
+def test_missing_database_file_is_an_error_in_setup(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        nofile="@database data/none.db\ntest t { SELECT 1; }\nexpect { 1 }\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*database file data/none.db not found*"])
+
+
+def test_timeout_interrupts_a_runaway_query(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        slow="@database :memory:\ntest forever {\n"
+        "    WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r)\n"
+        "    SELECT count(*) FROM r;\n}\nexpect { 1 }\n"
+        "test next { SELECT 2; }\nexpect { 2 }\n",
+    )
+    result = pytester.runpytest("--sql-timeout=0.5", "--durations=0", "-vv")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["slow.sqltest:2: forever timed out", "execution failed: timeout after 0.5s*"]
+    )
+    durations = [
+        float(line.split("s ", 1)[0])
+        for line in result.stdout.lines
+        if line.strip().endswith("slow.sqltest::forever") and " call " in line
+    ]
+    assert durations and durations[0] < 2.0
