@@ -18,7 +18,7 @@ from pytest_sqltest.databases import DatabaseFactory
 from pytest_sqltest.dsl import parse_bytes
 from pytest_sqltest.dsl.model import Case, SqltestFile, Test
 from pytest_sqltest.dsl.model import Database as DatabaseDecl
-from pytest_sqltest.errors import ParseError, SqltestError
+from pytest_sqltest.errors import ParseError, SqltestError, Unsupported
 from pytest_sqltest.fixtures import BACKEND_KEY
 from pytest_sqltest.naming import CollectedCase, collected_cases
 from pytest_sqltest.settings import SETTINGS_KEY
@@ -79,12 +79,24 @@ class SqltestItem(pytest.Item):
 
     def setup(self) -> None:
         """Open the database and run the setups; failures are setup errors."""
+        problem = self._try_prepare()
+        if isinstance(problem, Unsupported):
+            self._skip_unsupported(problem)
+        if problem is not None:
+            # Setup errors do not go through repr_failure(): a pytrace-free
+            # failure keeps the plain-text report. Raised outside the except
+            # block so that pytest shows no exception chain.
+            pytest.fail(report.render(self._context(), problem), pytrace=False)
+
+    def _try_prepare(self) -> SqltestError | None:
         try:
             self._prepare()
         except SqltestError as exc:
-            # pytest renders setup errors without repr_failure(); a
-            # pytrace-free failure keeps the report free of a traceback.
-            pytest.fail(report.render(self._context(), exc), pytrace=False)
+            return exc
+        return None
+
+    def _skip_unsupported(self, problem: Unsupported) -> None:
+        pytest.skip(f"backend '{self.backend.name}' cannot run this case: {problem}")
 
     def _prepare(self) -> None:
         fill_fixtures(self)
@@ -100,7 +112,13 @@ class SqltestItem(pytest.Item):
         """Run the case and compare its result."""
         # Snapshots and matrices are skipped at collection for now.
         assert isinstance(self.case, Test), "only tests run"
-        runner.run_test(self.case, self.backend.profile, self.watchdog)
+        try:
+            runner.run_test(self.case, self.backend.profile, self.watchdog)
+        except Unsupported as exc:
+            problem = exc
+        else:
+            return
+        self._skip_unsupported(problem)
 
     def repr_failure(
         self,

@@ -86,6 +86,15 @@ class BackendNotAvailable(BackendError):
     """The backend cannot run here (missing driver, binary or server)."""
 
 
+class Unsupported(BackendError):
+    """The case needs something this backend cannot do with this engine.
+
+    Like a missing capability, but discovered only while running (e.g. a
+    dot-command the DB-API module offers no way to emulate): the case is
+    skipped with this message as the reason.
+    """
+
+
 class BufferedSetupFailed(BackendError):
     """A setup that a backend buffered until ``execute`` is what failed.
 

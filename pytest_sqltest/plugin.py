@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from pytest_sqltest import hookspecs, settings
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.backends.registry import BackendRegistry
-from pytest_sqltest.collect import SqltestFileNode
+from pytest_sqltest.collect import SqltestFileNode, SqltestItem
 from pytest_sqltest.errors import BackendNotAvailable
 from pytest_sqltest.fixtures import BACKEND_KEY, sql_backend, sql_database
 from pytest_sqltest.settings import SETTINGS_KEY
@@ -82,6 +83,19 @@ def pytest_sqltest_register_backends(
         "sqlite", sqlite, description="in-process SQLite through a DB-API module"
     )
     registry.register("cli", cli, description="a sqlite3 or tursodb shell binary")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Point run-time skips of a case at the case, not at plugin code."""
+    report = yield
+    if isinstance(item, SqltestItem) and report.skipped:
+        if isinstance(report.longrepr, tuple):
+            path, line, _ = item.reportinfo()
+            report.longrepr = (str(path), line + 1, report.longrepr[2])
+    return report
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

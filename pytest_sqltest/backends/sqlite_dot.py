@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from pytest_sqltest.errors import Unsupported
 from pytest_sqltest.textutil import lines, trim
 
 #: The commands whose output the reference reads line by line (spec §6.4).
@@ -206,9 +207,9 @@ def dbconfig(engine: Engine, module: object, args: Sequence[str]) -> list[str]:
     if setconfig is not None and option is not None:
         setconfig(option, wanted)
     elif _dqs_enabled(engine) != wanted:
-        raise DotCommandError(
-            f".dbconfig dqs_dml {args[1]} needs Connection.setconfig"
-            " (the stdlib sqlite3 module of Python 3.12 or later)"
+        raise Unsupported(
+            f".dbconfig dqs_dml {args[1]} needs Connection.setconfig, which only"
+            " the stdlib sqlite3 module of Python 3.12 or later has"
         )
     return [f"{'dqs_dml':>19} {'on' if wanted else 'off'}"]
 
