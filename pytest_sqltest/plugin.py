@@ -77,12 +77,34 @@ def pytest_sqltest_register_backends(
     def cli() -> Backend:
         from pytest_sqltest.backends.cli import CliBackend
 
-        return CliBackend(binary=options.binary, kind=options.cli_kind)
+        return CliBackend(
+            binary=options.binary, kind=options.cli_kind, mvcc=options.mvcc
+        )
+
+    def turso() -> Backend:
+        from pytest_sqltest.backends.turso import TursoBackend
+
+        return TursoBackend(mvcc=options.mvcc)
+
+    def bridge() -> Backend:
+        from pytest_sqltest.backends.bridge import BridgeBackend
+
+        return BridgeBackend(command=options.bridge, mvcc=options.mvcc)
+
+    def postgres() -> Backend:
+        from pytest_sqltest.backends.postgres import PostgresBackend
+
+        return PostgresBackend(dsn=options.dsn)
 
     registry.register(
         "sqlite", sqlite, description="in-process SQLite through a DB-API module"
     )
     registry.register("cli", cli, description="a sqlite3 or tursodb shell binary")
+    registry.register("turso", turso, description="in-process Turso (pyturso)")
+    registry.register(
+        "bridge", bridge, description="any SDK through a JSON-lines bridge process"
+    )
+    registry.register("postgres", postgres, description="a PostgreSQL server")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -63,6 +64,25 @@ OPTIONS: Final = (
         help="Shell binary of the cli backend (default: sqlite3 on PATH).",
     ),
     _Option(
+        name="bridge",
+        metavar="COMMAND",
+        help="Command line that starts a JSON-lines bridge process for the "
+        "bridge backend, e.g. 'node bridge.js'.",
+    ),
+    _Option(
+        name="dsn",
+        metavar="DSN",
+        help="libpq connection string of the PostgreSQL server for the postgres "
+        "backend (default: the PG* environment variables).",
+    ),
+    _Option(
+        name="mvcc",
+        default="false",
+        metavar="BOOL",
+        help="Run in MVCC mode: the 'mvcc' skip condition holds and new "
+        "databases use MVCC journal mode, where the backend supports it.",
+    ),
+    _Option(
         name="cli_kind",
         metavar="KIND",
         help="Treat the cli binary as a 'sqlite', 'turso' or 'generic' shell "
@@ -92,6 +112,10 @@ class Settings:
     timeout: float | None
     binary: str
     cli_kind: str | None
+    #: The bridge backend's command line, split like a shell would.
+    bridge: tuple[str, ...]
+    dsn: str
+    mvcc: bool
 
 
 def _raw(config: pytest.Config, option: _Option) -> tuple[str, str]:
@@ -122,6 +146,22 @@ def _validate_cli_kind(value: str, where: str) -> str | None:
     return value or None
 
 
+def _validate_bool(value: str, where: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("", "0", "false", "no", "off"):
+        return False
+    raise pytest.UsageError(f"{where}: expected true or false, got {value!r}")
+
+
+def _validate_command(value: str, where: str) -> tuple[str, ...]:
+    try:
+        return tuple(shlex.split(value))
+    except ValueError as exc:
+        raise pytest.UsageError(f"{where}: cannot split {value!r}: {exc}") from None
+
+
 def _validate_database_root(config: pytest.Config, value: str, where: str) -> Path:
     if not value:
         return config.rootpath
@@ -145,4 +185,7 @@ def resolve(config: pytest.Config) -> Settings:
         timeout=_validate_timeout(*raw["timeout"]),
         binary=raw["binary"][0],
         cli_kind=_validate_cli_kind(*raw["cli_kind"]),
+        bridge=_validate_command(*raw["bridge"]),
+        dsn=raw["dsn"][0],
+        mvcc=_validate_bool(*raw["mvcc"]),
     )

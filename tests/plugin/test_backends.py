@@ -93,7 +93,7 @@ def test_unknown_backend_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sql-backend=nope")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*--sql-backend: unknown backend 'nope'; available: cli, sqlite*"]
+        ["*--sql-backend: unknown backend 'nope'; available: bridge, cli, postgres, sqlite, turso*"]
     )
 
 
