@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pytest_sqltest import hookspecs, settings
+from pytest_sqltest import hookspecs, settings, timeouts
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.backends.registry import BackendRegistry
 from pytest_sqltest.collect import SqltestFileNode, SqltestItem
@@ -19,6 +20,8 @@ __all__ = ["sql_backend", "sql_database"]
 
 #: Installed packages list their backend plugins under this entry-point group.
 ENTRY_POINT_GROUP = "pytest_sqltest"
+#: The ``workerinput`` key under which xdist workers receive the settings.
+WORKER_SETTINGS = "sqltest_settings"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,10 +35,27 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Resolve the settings and load backend plugins of installed packages."""
-    config.stash[SETTINGS_KEY] = settings.resolve(config)
+    """Resolve the settings and load backend plugins of installed packages.
+
+    An xdist worker takes the settings the controller resolved, so work
+    such as finding the shell binary is done once per run.
+    """
+    handed = getattr(config, "workerinput", {}).get(WORKER_SETTINGS)
+    config.stash[SETTINGS_KEY] = (
+        settings.resolve(config)
+        if handed is None
+        else settings.Settings.from_json(handed)
+    )
     config.addinivalue_line("markers", "sqltest: a case collected from a .sqltest file")
     config.pluginmanager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    if config.pluginmanager.hasplugin("timeout"):
+        config.pluginmanager.register(timeouts, "sqltest-timeouts")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Hand the controller's resolved settings to a new xdist worker."""
+    node.workerinput[WORKER_SETTINGS] = node.config.stash[SETTINGS_KEY].to_json()
 
 
 @pytest.hookimpl(tryfirst=True)

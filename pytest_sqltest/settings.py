@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 import shlex
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -117,6 +120,24 @@ class Settings:
     dsn: str
     mvcc: bool
 
+    def to_json(self) -> dict[str, object]:
+        """Plain values, for handing to xdist workers (execnet-serialisable)."""
+        values = dataclasses.asdict(self)
+        values["database_root"] = str(self.database_root)
+        values["bridge"] = list(self.bridge)
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> Settings:
+        """The inverse of :meth:`to_json`."""
+        return cls(
+            **{
+                **values,
+                "database_root": Path(values["database_root"]),
+                "bridge": tuple(values["bridge"]),
+            }
+        )
+
 
 def _raw(config: pytest.Config, option: _Option) -> tuple[str, str]:
     """The option's value and where it came from, for error messages."""
@@ -144,6 +165,12 @@ def _validate_cli_kind(value: str, where: str) -> str | None:
             f"{where}: expected sqlite, turso or generic, got {value!r}"
         )
     return value or None
+
+
+def _validate_binary(value: str) -> str:
+    # Resolved here, once: xdist workers receive the controller's answer.
+    # A missing binary is reported by the cli backend, if it is selected.
+    return shutil.which(value) or value if os.sep not in value else value
 
 
 def _validate_bool(value: str, where: str) -> bool:
@@ -183,7 +210,7 @@ def resolve(config: pytest.Config) -> Settings:
         sqlite_module=raw["sqlite_module"][0],
         database_root=_validate_database_root(config, *raw["database_root"]),
         timeout=_validate_timeout(*raw["timeout"]),
-        binary=raw["binary"][0],
+        binary=_validate_binary(raw["binary"][0]),
         cli_kind=_validate_cli_kind(*raw["cli_kind"]),
         bridge=_validate_command(*raw["bridge"]),
         dsn=raw["dsn"][0],

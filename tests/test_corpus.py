@@ -43,7 +43,9 @@ def run_corpus(*options: str) -> tuple[dict[str, int], str]:
     summary = done.stdout.strip().splitlines()[-1]
     counts = {
         word: int(number)
-        for number, word in re.findall(r"(\d+) (passed|failed|skipped|errors?)", summary)
+        for number, word in re.findall(
+            r"(\d+) (passed|failed|skipped|errors?)", summary
+        )
     }
     return counts, done.stdout
 

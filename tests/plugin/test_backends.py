@@ -93,7 +93,9 @@ def test_unknown_backend_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sql-backend=nope")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*--sql-backend: unknown backend 'nope'; available: bridge, cli, postgres, sqlite, turso*"]
+        [
+            "*--sql-backend: unknown backend 'nope'; available: bridge, cli, postgres, sqlite, turso*"
+        ]
     )
 
 
@@ -167,3 +169,38 @@ def test_sql_database_fixture_in_python_tests(pytester: pytest.Pytester) -> None
         """
     )
     pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_missing_cli_binary_is_one_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest", a="@database :memory:\ntest t { SELECT 1; }\nexpect { 1 }\n"
+    )
+    result = pytester.runpytest(
+        "--sql-backend=cli", "--sql-binary=/nonexistent/sqlite3"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "*--sql-backend=cli: cli backend: shell binary '/nonexistent/sqlite3' not found*"
+        ]
+    )
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_xdist_workers_receive_the_resolved_settings(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        from pytest_sqltest.settings import SETTINGS_KEY
+
+        def pytest_sessionstart(session):
+            config = session.config
+            if hasattr(config, "workerinput"):
+                print("worker binary:", config.stash[SETTINGS_KEY].binary)
+                assert "sqltest_settings" in config.workerinput
+        """
+    )
+    pytester.makefile(
+        ".sqltest", a="@database :memory:\ntest t { SELECT 1; }\nexpect { 1 }\n"
+    )
+    result = pytester.runpytest("-n", "2", "--sql-backend=cli", "--sql-binary=sqlite3")
+    result.assert_outcomes(passed=1)

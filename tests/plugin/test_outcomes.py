@@ -148,3 +148,53 @@ def test_timeout_interrupts_a_runaway_query(pytester: pytest.Pytester) -> None:
         if line.strip().endswith("slow.sqltest::forever") and " call " in line
     ]
     assert durations and durations[0] < 2.0
+
+
+HANG = (
+    "@database :memory:\ntest forever {\n"
+    "    WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r)\n"
+    "    SELECT count(*) FROM r;\n}\nexpect { 1 }\n"
+    "test next { SELECT 2; }\nexpect { 2 }\n"
+)
+
+
+def test_pytest_timeout_interrupts_the_database(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".sqltest", slow=HANG)
+    result = pytester.runpytest_subprocess("--timeout=1", "--sql-timeout=0")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        ["execution failed: timeout after 1s (pytest-timeout) while running: *"]
+    )
+    assert "Timeout (>1.0s) from pytest-timeout" not in result.stdout.str()
+
+
+def test_timeout_mark_overrides_the_derived_one(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        def pytest_collection_modifyitems(items):
+            for item in items:
+                if item.name == "forever":
+                    item.add_marker(pytest.mark.timeout(0.5))
+        """
+    )
+    pytester.makefile(".sqltest", slow=HANG)
+    result = pytester.runpytest_subprocess("--sql-timeout=60")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(["*timeout after 0.5s (pytest-timeout)*"])
+
+
+def test_cases_carry_a_timeout_mark_from_sql_timeout(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(
+        ".sqltest",
+        marks="@database :memory:\nsetup a { SELECT 1; }\nsetup b { SELECT 2; }\n"
+        "@setup a\n@setup b\ntest t { SELECT 1; }\nexpect { 1 }\n",
+    )
+    items, _ = pytester.inline_genitems("--sql-timeout=2")
+    marker = items[0].get_closest_marker("timeout")
+    assert marker is not None and marker.args == (7.0,)
+    items, _ = pytester.inline_genitems("--sql-timeout=2", "--timeout=5")
+    assert items[0].get_closest_marker("timeout") is None
