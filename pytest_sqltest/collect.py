@@ -16,7 +16,7 @@ from pytest_sqltest._fixturerequest import (
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.databases import DatabaseFactory
 from pytest_sqltest.dsl import parse_bytes
-from pytest_sqltest.dsl.model import Case, SqltestFile, Test
+from pytest_sqltest.dsl.model import Case, Matrix, SqltestFile, Test
 from pytest_sqltest.dsl.model import Database as DatabaseDecl
 from pytest_sqltest.errors import ParseError, SqltestError, Unsupported
 from pytest_sqltest.fixtures import BACKEND_KEY
@@ -64,6 +64,8 @@ class SqltestItem(pytest.Item):
         self.sqltest = sqltest
         self.case: Case = collected.case
         self.decl: DatabaseDecl = collected.decl
+        #: The SQL a matrix item runs: its expansion of the template.
+        self.expansion = collected.expansion
         #: The backend that runs the case; the fixture's value from setup() on.
         self.backend = backend
         #: Holds the case's database; interrupts it when a time limit expires.
@@ -72,7 +74,8 @@ class SqltestItem(pytest.Item):
         self.extra_keyword_matches.update(
             {self.decl.id, backend.name, *(ref.name for ref in self.case.setups)}
         )
-        reason = runner.skip_reason(sqltest, self.case, self.decl, backend)
+        oracle = self.config.stash[SETTINGS_KEY].oracle
+        reason = runner.skip_reason(sqltest, self.case, self.decl, backend, oracle)
         if reason is not None:
             self.add_marker(pytest.mark.skip(reason=reason))
         init_fixture_request(self)
@@ -110,15 +113,27 @@ class SqltestItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the case and compare its result."""
-        # Snapshots and matrices are skipped at collection for now.
-        assert isinstance(self.case, Test), "only tests run"
         try:
-            runner.run_test(self.case, self.backend.profile, self.watchdog)
+            self._run()
         except Unsupported as exc:
             problem = exc
         else:
             return
         self._skip_unsupported(problem)
+
+    def _run(self) -> None:
+        case = self.case
+        if isinstance(case, Test):
+            runner.run_test(case, self.backend.profile, self.watchdog)
+        elif isinstance(case, Matrix):
+            assert self.expansion is not None
+            oracle = get_fixture_value(self, "sql_oracle")
+            assert isinstance(oracle, Backend)
+            runner.run_matrix(
+                self.sqltest, case, self.expansion.sql, self.watchdog, oracle
+            )
+        else:
+            raise AssertionError("snapshots are skipped at collection")
 
     def repr_failure(
         self,

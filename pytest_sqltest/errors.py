@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pytest_sqltest.dsl.model import Span
+if TYPE_CHECKING:
+    from pytest_sqltest.dsl.model import Span
 
 
 class SqltestError(Exception):

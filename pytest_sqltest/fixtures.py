@@ -6,7 +6,7 @@ project can override ``sql_backend`` in a ``conftest.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 import pytest
@@ -17,6 +17,8 @@ from pytest_sqltest.settings import SETTINGS_KEY
 
 #: The backend selected with ``--sql-backend``, built at session start.
 BACKEND_KEY: Final = pytest.StashKey[Backend]()
+#: Builds the matrix oracle for a backend under test (``--sql-oracle``).
+ORACLE_FACTORY_KEY: Final = pytest.StashKey[Callable[[Backend], Backend]]()
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +30,16 @@ def sql_backend(pytestconfig: pytest.Config) -> Backend:
     so an override should keep its profile, capabilities and conditions.
     """
     return pytestconfig.stash[BACKEND_KEY]
+
+
+@pytest.fixture(scope="session")
+def sql_oracle(sql_backend: Backend, pytestconfig: pytest.Config) -> Backend:
+    """The backend that matrix cases are compared with (``--sql-oracle``).
+
+    By default the embedded sqlite backend, rendering values the way the
+    backend under test's profile does, so only real differences show.
+    """
+    return pytestconfig.stash[ORACLE_FACTORY_KEY](sql_backend)
 
 
 @pytest.fixture

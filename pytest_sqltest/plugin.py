@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,16 @@ from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.backends.registry import BackendRegistry
 from pytest_sqltest.collect import SqltestFileNode, SqltestItem
 from pytest_sqltest.errors import BackendNotAvailable
-from pytest_sqltest.fixtures import BACKEND_KEY, sql_backend, sql_database
+from pytest_sqltest.fixtures import (
+    BACKEND_KEY,
+    ORACLE_FACTORY_KEY,
+    sql_backend,
+    sql_database,
+    sql_oracle,
+)
 from pytest_sqltest.settings import SETTINGS_KEY
 
-__all__ = ["sql_backend", "sql_database"]
+__all__ = ["sql_backend", "sql_database", "sql_oracle"]
 
 #: Installed packages list their backend plugins under this entry-point group.
 ENTRY_POINT_GROUP = "pytest_sqltest"
@@ -74,6 +80,33 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         config.stash[BACKEND_KEY] = registry.create(name)
     except BackendNotAvailable as exc:
         raise pytest.UsageError(f"--sql-backend={name}: {exc}") from None
+    config.stash[ORACLE_FACTORY_KEY] = _oracle_factory(registry, config)
+
+
+def _oracle_factory(
+    registry: BackendRegistry, config: pytest.Config
+) -> Callable[[Backend], Backend]:
+    """How to build the matrix oracle once a case needs it."""
+    options = config.stash[SETTINGS_KEY]
+    if options.oracle not in registry:
+        available = ", ".join(registry.names())
+        raise pytest.UsageError(
+            f"--sql-oracle: unknown backend {options.oracle!r}; available: {available}"
+        )
+
+    def build(under_test: Backend) -> Backend:
+        if options.oracle != "sqlite":
+            return registry.create(options.oracle)
+        # The reference's oracle is SQLite rendering values as the reference
+        # engine does (spec §10); other profiles compare in their own form.
+        from pytest_sqltest.backends.sqlite import SqliteBackend
+
+        return SqliteBackend(
+            module=options.sqlite_module,
+            reference_values=under_test.profile == "rust",
+        )
+
+    return build
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

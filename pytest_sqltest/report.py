@@ -13,7 +13,7 @@ from pytest_sqltest.dsl.model import (
     UnorderedExpectation,
 )
 from pytest_sqltest.errors import QueryTimeout, SqltestError
-from pytest_sqltest.runner import CaseFailed, SetupFailed
+from pytest_sqltest.runner import CaseFailed, OracleFailed, SetupFailed
 
 _SQL_LINES_SHOWN = 40
 
@@ -94,6 +94,16 @@ def render(ctx: CaseContext, error: SqltestError) -> str:
     """The full report for ``error`` raised while running the case."""
     if isinstance(error, CaseFailed):
         return "\n".join([*_header(ctx, "failed"), *_failure_body(error, ctx.path)])
+    if isinstance(error, OracleFailed):
+        return "\n".join(
+            [
+                *_header(ctx, "failed"),
+                "expansion:",
+                *(f"  {line}" for line in error.sql.split("\n")),
+                f"compared with the oracle (backend '{error.oracle}'):",
+                *error.mismatch.reason.rstrip("\n").split("\n"),
+            ]
+        )
     if isinstance(error, SetupFailed):
         return "\n".join([*_header(ctx, "could not be set up"), str(error)])
     if isinstance(error, QueryTimeout):

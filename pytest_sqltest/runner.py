@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Final
 
-from pytest_sqltest.backends.base import Backend, Database, QueryResult
-from pytest_sqltest.compare import Mismatch, compare
+from pytest_sqltest.backends.base import Backend, Database, DatabaseConfig, QueryResult
+from pytest_sqltest.compare import Mismatch, compare, compare_oracle
 from pytest_sqltest.dsl.model import (
     Case,
     DatabaseKind,
@@ -55,6 +55,16 @@ class SetupFailed(SqltestError):
         super().__init__(f"setup '{name}' failed: {message}")
 
 
+class OracleFailed(SqltestError):
+    """A matrix expansion's result differs from the oracle's."""
+
+    def __init__(self, mismatch: Mismatch, sql: str, oracle: str) -> None:
+        self.mismatch = mismatch
+        self.sql = sql
+        self.oracle = oracle
+        super().__init__(mismatch.reason)
+
+
 class CaseFailed(SqltestError):
     """The result did not meet the expectation."""
 
@@ -76,8 +86,8 @@ def _normalized_path(path: str) -> str:
     return "/".join(parts)
 
 
-def _filtered_reason(case: Case, backend: Backend) -> str | None:
-    """Why the reference runner would not create this case at all here."""
+def _filtered_reason(case: Case, backend: Backend, oracle: str) -> str | None:
+    """Why this case cannot run on this backend at all."""
     if isinstance(case, Snapshot):
         return (
             "snapshot cases compare query plans recorded by the reference "
@@ -85,11 +95,14 @@ def _filtered_reason(case: Case, backend: Backend) -> str | None:
             f"'{backend.profile}'"
         )
     if isinstance(case, Matrix):
-        return (
-            "matrix cases compare the reference engine (profile 'rust') with a "
-            f"SQLite oracle; backend '{backend.name}' has profile "
-            f"'{backend.profile}'"
-        )
+        # A matrix's @backend is ignored (spec §2.4): it runs everywhere but
+        # on the oracle it is compared with.
+        if backend.name == oracle:
+            return (
+                f"matrix cases compare the backend under test with the oracle "
+                f"'{oracle}'; this run's backend is the oracle itself"
+            )
+        return None
     if case.backend is not None and case.backend != backend.profile:
         return (
             f"runs only on backend '{case.backend}'; this run uses backend "
@@ -114,7 +127,7 @@ def _database_reason(decl: DatabaseDecl) -> str | None:
 
 
 def skip_reason(
-    file: SqltestFile, case: Case, decl: DatabaseDecl, backend: Backend
+    file: SqltestFile, case: Case, decl: DatabaseDecl, backend: Backend, oracle: str
 ) -> str | None:
     """The reason to skip ``case`` on ``decl`` with ``backend``, or ``None``.
 
@@ -123,7 +136,7 @@ def skip_reason(
     applies wins), then capabilities (the file's, then the case's), then
     databases that cannot be provided.
     """
-    reason = _filtered_reason(case, backend)
+    reason = _filtered_reason(case, backend, oracle)
     if reason is not None:
         return reason
     for skip in (*case.skips, *file.skips):
@@ -221,3 +234,34 @@ def run_test(test: Test, profile: str, watchdog: Watchdog) -> QueryResult:
     if mismatch is not None:
         raise CaseFailed(mismatch, expectation, result)
     return result
+
+
+def run_matrix(
+    file: SqltestFile, matrix: Matrix, sql: str, watchdog: Watchdog, oracle: Backend
+) -> None:
+    """Run one matrix expansion and compare it with the oracle (spec §10).
+
+    :raises OracleFailed: when the verdict table says the two disagree.
+    :raises SqltestError: when the oracle's setups fail.
+    """
+    assert watchdog.database is not None
+    with watchdog.query():
+        engine = watchdog.database.execute(sql)
+    mismatch = compare_oracle(engine, _oracle_result(file, matrix, sql, oracle))
+    if mismatch is not None:
+        raise OracleFailed(mismatch, sql, oracle.name)
+
+
+def _oracle_result(
+    file: SqltestFile, matrix: Matrix, sql: str, oracle: Backend
+) -> QueryResult:
+    """The oracle's answer on a fresh in-memory database with the same setups."""
+    database = oracle.open(DatabaseConfig(kind=DatabaseKind.MEMORY, path=None))
+    try:
+        for ref in matrix.setups:
+            result = database.execute_setup(file.setup(ref.name).sql)
+            if result.error is not None:
+                raise SqltestError(f"oracle: setup failed: {result.error}")
+        return database.execute(sql)
+    finally:
+        database.close()

@@ -61,6 +61,13 @@ OPTIONS: Final = (
         "(default: 30).",
     ),
     _Option(
+        name="oracle",
+        default="sqlite",
+        metavar="NAME",
+        help="Backend that matrix cases are compared with (default: sqlite, on "
+        "a fresh in-memory database).",
+    ),
+    _Option(
         name="binary",
         default="sqlite3",
         metavar="PATH",
@@ -113,6 +120,7 @@ class Settings:
     database_root: Path
     #: Seconds before a query is interrupted; ``None`` means no limit.
     timeout: float | None
+    oracle: str
     binary: str
     cli_kind: str | None
     #: The bridge backend's command line, split like a shell would.
@@ -210,6 +218,7 @@ def resolve(config: pytest.Config) -> Settings:
         sqlite_module=raw["sqlite_module"][0],
         database_root=_validate_database_root(config, *raw["database_root"]),
         timeout=_validate_timeout(*raw["timeout"]),
+        oracle=raw["oracle"][0],
         binary=_validate_binary(raw["binary"][0]),
         cli_kind=_validate_cli_kind(*raw["cli_kind"]),
         bridge=_validate_command(*raw["bridge"]),

@@ -37,7 +37,7 @@ from pytest_sqltest.errors import (
     ExecuteError,
     QueryTimeout,
 )
-from pytest_sqltest.render import sqlite_real
+from pytest_sqltest.render import reference_real, render_value, sqlite_real
 
 #: Kinds whose setups the reference sends in the same shell process as the
 #: case, so shell settings made in a setup (``.headers on``) carry over.
@@ -92,13 +92,22 @@ class SqliteBackend(Backend):
     conditions = frozenset({Condition.SQLITE})
     supports_snapshots = True
 
-    def __init__(self, module: str = "sqlite3") -> None:
+    def __init__(
+        self, module: str = "sqlite3", *, reference_values: bool = False
+    ) -> None:
+        """Load ``module``.
+
+        :param reference_values: render values as the reference engine does
+            (spec §6.1 reals, text as is) instead of as the ``sqlite3`` shell
+            does; used for the matrix oracle of ``rust``-profile backends.
+        """
         self.module_name = module
         self._driver = _load_driver(module)
+        self._cell = _reference_cell if reference_values else _cell
 
     def open(self, config: DatabaseConfig) -> Database:
         """Open ``config``'s database; a missing readonly file is an error."""
-        return SqliteDatabase(self._driver, config)
+        return SqliteDatabase(self._driver, config, self._cell)
 
     def describe(self) -> str:
         """Engine and driver, e.g. ``sqlite 3.50.4 (module sqlean)``."""
@@ -113,8 +122,14 @@ class SqliteDatabase(Database):
     knows the real time limit and re-raises with it.
     """
 
-    def __init__(self, driver: ModuleType, config: DatabaseConfig) -> None:
+    def __init__(
+        self,
+        driver: ModuleType,
+        config: DatabaseConfig,
+        cell: Callable[[object], str],
+    ) -> None:
         self._driver = driver
+        self._render_cell = cell
         self._kind = config.kind
         self._setup_scripts: list[str] = []
         self._settings = dot.ShellSettings()
@@ -220,7 +235,7 @@ class SqliteDatabase(Database):
         self._stepped = False
         try:
             cursor = self._start(con, text)
-            rows = [[_cell(value) for value in row] for row in cursor]
+            rows = [[self._render_cell(value) for value in row] for row in cursor]
         except self._driver.Error as exc:
             self._check_interrupt(text)
             message = str(exc)
@@ -278,6 +293,11 @@ class SqliteDatabase(Database):
             raise dot.DotCommandError("usage: .headers on|off")
         self._settings.headers = dot.boolean(args[0])
         return []
+
+
+def _reference_cell(value: object) -> str:
+    """One value as the reference engine renders it (spec §6.1)."""
+    return render_value(value, reference_real)
 
 
 def _cell(value: object) -> str:
