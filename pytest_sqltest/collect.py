@@ -14,9 +14,9 @@ from pytest_sqltest._fixturerequest import (
     init_fixture_request,
 )
 from pytest_sqltest.backends.base import Backend
-from pytest_sqltest.databases import DatabaseFactory
+from pytest_sqltest.databases import DatabaseFactory, declaration
 from pytest_sqltest.dsl import parse_bytes
-from pytest_sqltest.dsl.model import Case, Matrix, SqltestFile, Test
+from pytest_sqltest.dsl.model import Case, DatabaseKind, Matrix, SqltestFile, Test
 from pytest_sqltest.dsl.model import Database as DatabaseDecl
 from pytest_sqltest.errors import ParseError, SqltestError, Unsupported
 from pytest_sqltest.fixtures import BACKEND_KEY
@@ -64,6 +64,15 @@ class SqltestItem(pytest.Item):
         self.sqltest = sqltest
         self.case: Case = collected.case
         self.decl: DatabaseDecl = collected.decl
+        options = self.config.stash[SETTINGS_KEY]
+        #: The shell that checks the database file after the case passes.
+        self.cross_check_binary = (
+            options.cross_check_binary
+            if isinstance(self.case, Test)
+            and options.cross_check_binary
+            and runner.wants_cross_check(self.case, self.decl, options.mvcc)
+            else None
+        )
         #: The SQL a matrix item runs: its expansion of the template.
         self.expansion = collected.expansion
         #: The backend that runs the case; the fixture's value from setup() on.
@@ -108,7 +117,12 @@ class SqltestItem(pytest.Item):
         assert isinstance(backend, Backend)
         assert isinstance(factory, DatabaseFactory)
         self.backend = backend
-        self.watchdog.attach(factory(self.decl))
+        self.factory = factory
+        # A cross-checked :memory: test runs on a file the checker can read.
+        decl = self.decl
+        if self.cross_check_binary and decl.kind is DatabaseKind.MEMORY:
+            decl = declaration(DatabaseKind.TEMP.value)
+        self.watchdog.attach(factory(decl))
         runner.run_setups(self.sqltest, self.case, self.watchdog)
 
     def runtest(self) -> None:
@@ -125,6 +139,8 @@ class SqltestItem(pytest.Item):
         case = self.case
         if isinstance(case, Test):
             runner.run_test(case, self.backend.profile, self.watchdog)
+            if self.cross_check_binary:
+                self._cross_check(self.cross_check_binary)
         elif isinstance(case, Matrix):
             assert self.expansion is not None
             oracle = get_fixture_value(self, "sql_oracle")
@@ -134,6 +150,14 @@ class SqltestItem(pytest.Item):
             )
         else:
             raise AssertionError("snapshots are skipped at collection")
+
+    def _cross_check(self, binary: str) -> None:
+        database = self.watchdog.database
+        assert database is not None
+        path = self.factory.location(database)
+        assert path is not None, "cross-checked cases run on a file"
+        database.close()
+        runner.cross_check(binary, path, self.config.stash[SETTINGS_KEY].timeout)
 
     def repr_failure(
         self,

@@ -60,13 +60,20 @@ class DatabaseFactory:
         self.root = root
         self._open: list[Database] = []
         self._temp_files: list[Path] = []
+        self._locations: dict[int, Path | None] = {}
 
     def __call__(self, spec: DatabaseDecl | str = ":memory:") -> Database:
         """Open a fresh database for ``spec`` (a declaration or its text)."""
         decl = declaration(spec) if isinstance(spec, str) else spec
-        database = self.backend.open(self._config(decl))
+        config = self._config(decl)
+        database = self.backend.open(config)
         self._open.append(database)
+        self._locations[id(database)] = config.path
         return database
+
+    def location(self, database: Database) -> Path | None:
+        """The file ``database`` was opened on (``None`` when in memory)."""
+        return self._locations.get(id(database))
 
     def _config(self, decl: DatabaseDecl) -> DatabaseConfig:
         if decl.kind is DatabaseKind.MEMORY:
@@ -127,5 +134,6 @@ class DatabaseFactory:
                 except OSError as exc:
                     problems.append(f"removing {leftover}: {exc}")
         self._temp_files.clear()
+        self._locations.clear()
         if problems:
             raise CloseError("; ".join(problems))

@@ -13,7 +13,12 @@ from pytest_sqltest.dsl.model import (
     UnorderedExpectation,
 )
 from pytest_sqltest.errors import QueryTimeout, SqltestError
-from pytest_sqltest.runner import CaseFailed, OracleFailed, SetupFailed
+from pytest_sqltest.runner import (
+    CaseFailed,
+    CrossCheckFailed,
+    OracleFailed,
+    SetupFailed,
+)
 
 _SQL_LINES_SHOWN = 40
 
@@ -104,6 +109,8 @@ def render(ctx: CaseContext, error: SqltestError) -> str:
                 *error.mismatch.reason.rstrip("\n").split("\n"),
             ]
         )
+    if isinstance(error, CrossCheckFailed):
+        return "\n".join([*_header(ctx, "failed"), str(error)])
     if isinstance(error, SetupFailed):
         return "\n".join([*_header(ctx, "could not be set up"), str(error)])
     if isinstance(error, QueryTimeout):

@@ -6,10 +6,11 @@ exceptions below into pytest outcomes.
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Final
 
 from pytest_sqltest.backends.base import Backend, Database, DatabaseConfig, QueryResult
@@ -17,6 +18,7 @@ from pytest_sqltest.compare import Mismatch, compare, compare_oracle
 from pytest_sqltest.dsl.model import (
     Case,
     DatabaseKind,
+    ErrorExpectation,
     Expectation,
     Matrix,
     Snapshot,
@@ -265,3 +267,52 @@ def _oracle_result(
         return database.execute(sql)
     finally:
         database.close()
+
+
+class CrossCheckFailed(SqltestError):
+    """``PRAGMA integrity_check`` found the database file damaged."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"cross-check integrity_check failed: {detail}")
+
+
+def wants_cross_check(test: Test, decl: DatabaseDecl, mvcc: bool) -> bool:
+    """Whether a passing ``test`` gets an integrity check (spec §11).
+
+    Only on fresh temporary files (an annotated ``:memory:`` test runs on
+    ``:temp:`` instead), never for readonly databases, error expectations
+    (overrides are not consulted) or in MVCC mode.
+    """
+    return (
+        test.cross_check_integrity
+        and decl.kind in (DatabaseKind.MEMORY, DatabaseKind.TEMP)
+        and not isinstance(test.expectation, ErrorExpectation)
+        and not mvcc
+    )
+
+
+def cross_check(binary: str, path: Path, timeout: float | None) -> None:
+    """Run ``PRAGMA integrity_check`` on ``path`` through ``binary``.
+
+    :raises CrossCheckFailed: unless it exits 0 and prints exactly ``ok``.
+    """
+    args = [binary, str(path)]
+    if Path(binary).name.startswith("turso"):
+        args += ["-q", "-m", "list"]
+    try:
+        done = subprocess.run(
+            [*args, "PRAGMA integrity_check;"],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise CrossCheckFailed(f"failed to run {binary}: {exc}") from None
+    stdout = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip()
+        output = f"{stderr}\n{stdout}" if stdout else stderr
+        raise CrossCheckFailed(f"{binary} exited with {done.returncode}: {output}")
+    if stdout != "ok":
+        raise CrossCheckFailed(stdout)

@@ -93,6 +93,12 @@ OPTIONS: Final = (
         "databases use MVCC journal mode, where the backend supports it.",
     ),
     _Option(
+        name="cross_check_binary",
+        metavar="PATH",
+        help="After a passing @cross-check-integrity test on a temporary file "
+        "database, run PRAGMA integrity_check through this shell binary.",
+    ),
+    _Option(
         name="cli_kind",
         metavar="KIND",
         help="Treat the cli binary as a 'sqlite', 'turso' or 'generic' shell "
@@ -127,6 +133,8 @@ class Settings:
     bridge: tuple[str, ...]
     dsn: str
     mvcc: bool
+    #: The integrity checker's binary; empty when cross-checks are off.
+    cross_check_binary: str
 
     def to_json(self) -> dict[str, object]:
         """Plain values, for handing to xdist workers (execnet-serialisable)."""
@@ -178,7 +186,9 @@ def _validate_cli_kind(value: str, where: str) -> str | None:
 def _validate_binary(value: str) -> str:
     # Resolved here, once: xdist workers receive the controller's answer.
     # A missing binary is reported by the cli backend, if it is selected.
-    return shutil.which(value) or value if os.sep not in value else value
+    if not value or os.sep in value:
+        return value
+    return shutil.which(value) or value
 
 
 def _validate_bool(value: str, where: str) -> bool:
@@ -224,4 +234,5 @@ def resolve(config: pytest.Config) -> Settings:
         bridge=_validate_command(*raw["bridge"]),
         dsn=raw["dsn"][0],
         mvcc=_validate_bool(*raw["mvcc"]),
+        cross_check_binary=_validate_binary(raw["cross_check_binary"][0]),
     )
