@@ -7,12 +7,15 @@ project can override ``sql_backend`` in a ``conftest.py``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Final
 
 import pytest
 
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.databases import DatabaseFactory
+from pytest_sqltest.defaultdb.cache import DefaultDatabases
+from pytest_sqltest.dsl.model import DatabaseKind
 from pytest_sqltest.settings import SETTINGS_KEY
 
 #: The backend selected with ``--sql-backend``, built at session start.
@@ -55,8 +58,16 @@ def sql_database(
             db = sql_database(":temp:")
             assert db.execute("SELECT 1").rows == (("1",),)
     """
-    factory = DatabaseFactory(
-        sql_backend, pytestconfig.stash[SETTINGS_KEY].database_root
-    )
+    options = pytestconfig.stash[SETTINGS_KEY]
+    given = {
+        kind: Path(value)
+        for kind, value in (
+            (DatabaseKind.DEFAULT, options.default_db),
+            (DatabaseKind.DEFAULT_NO_ROWID_ALIAS, options.default_db_no_rowidalias),
+        )
+        if value
+    }
+    defaults = DefaultDatabases(options.default_db_cache, given)
+    factory = DatabaseFactory(sql_backend, options.database_root, defaults)
     yield factory
     factory.close()

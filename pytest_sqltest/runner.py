@@ -115,11 +115,6 @@ def _filtered_reason(case: Case, backend: Backend, oracle: str) -> str | None:
 
 def _database_reason(decl: DatabaseDecl) -> str | None:
     """Why a database cannot be provided here, if it cannot."""
-    if decl.kind in (DatabaseKind.DEFAULT, DatabaseKind.DEFAULT_NO_ROWID_ALIAS):
-        return (
-            f"{decl.kind.value} databases hold data from the reference runner's "
-            "seeded generator, which pytest-sqltest does not provide yet"
-        )
     if decl.path is not None and _normalized_path(decl.path) in INTEGRITY_FIXTURES:
         return (
             f"{decl.path} is a corrupt fixture that the reference runner "

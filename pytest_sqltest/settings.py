@@ -7,6 +7,7 @@ import math
 import os
 import shlex
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -66,6 +67,17 @@ OPTIONS: Final = (
         metavar="NAME",
         help="Backend that matrix cases are compared with (default: sqlite, on "
         "a fresh in-memory database).",
+    ),
+    _Option(
+        name="default_db",
+        metavar="PATH",
+        help="A pre-generated database for @database :default: (default: "
+        "generated once and cached).",
+    ),
+    _Option(
+        name="default_db_no_rowidalias",
+        metavar="PATH",
+        help="A pre-generated database for @database :default-no-rowidalias:.",
     ),
     _Option(
         name="binary",
@@ -135,11 +147,17 @@ class Settings:
     mvcc: bool
     #: The integrity checker's binary; empty when cross-checks are off.
     cross_check_binary: str
+    #: User-given files for the two generated databases ("" = generate).
+    default_db: str
+    default_db_no_rowidalias: str
+    #: Where generated default databases are built and kept between runs.
+    default_db_cache: Path
 
     def to_json(self) -> dict[str, object]:
         """Plain values, for handing to xdist workers (execnet-serialisable)."""
         values = dataclasses.asdict(self)
         values["database_root"] = str(self.database_root)
+        values["default_db_cache"] = str(self.default_db_cache)
         values["bridge"] = list(self.bridge)
         return values
 
@@ -150,6 +168,7 @@ class Settings:
             **{
                 **values,
                 "database_root": Path(values["database_root"]),
+                "default_db_cache": Path(values["default_db_cache"]),
                 "bridge": tuple(values["bridge"]),
             }
         )
@@ -207,7 +226,8 @@ def _validate_command(value: str, where: str) -> tuple[str, ...]:
         raise pytest.UsageError(f"{where}: cannot split {value!r}: {exc}") from None
 
 
-def _validate_database_root(config: pytest.Config, value: str, where: str) -> Path:
+def _resolve_path(config: pytest.Config, value: str, where: str) -> Path:
+    """``value`` as an absolute path; empty means the rootdir."""
     if not value:
         return config.rootpath
     path = Path(value)
@@ -226,7 +246,7 @@ def resolve(config: pytest.Config) -> Settings:
     return Settings(
         backend=raw["backend"][0],
         sqlite_module=raw["sqlite_module"][0],
-        database_root=_validate_database_root(config, *raw["database_root"]),
+        database_root=_resolve_path(config, *raw["database_root"]),
         timeout=_validate_timeout(*raw["timeout"]),
         oracle=raw["oracle"][0],
         binary=_validate_binary(raw["binary"][0]),
@@ -235,4 +255,29 @@ def resolve(config: pytest.Config) -> Settings:
         dsn=raw["dsn"][0],
         mvcc=_validate_bool(*raw["mvcc"]),
         cross_check_binary=_validate_binary(raw["cross_check_binary"][0]),
+        default_db=_validate_file(config, *raw["default_db"]),
+        default_db_no_rowidalias=_validate_file(
+            config, *raw["default_db_no_rowidalias"]
+        ),
+        default_db_cache=_default_db_cache(config),
     )
+
+
+def _validate_file(config: pytest.Config, value: str, where: str) -> str:
+    if not value:
+        return ""
+    path = _resolve_path(config, value, where)
+    if not path.is_file():
+        raise pytest.UsageError(f"{where}: no such file: {path}")
+    return str(path)
+
+
+def _default_db_cache(config: pytest.Config) -> Path:
+    """The cache directory of pytest, or a per-user temp directory without it."""
+    from pytest_sqltest.defaultdb import GENERATOR_VERSION
+
+    name = f"sqltest-default-db-v{GENERATOR_VERSION}"
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir(name))
+    return Path(tempfile.gettempdir()) / f"pytest-sqltest-{os.getuid()}" / name

@@ -76,19 +76,6 @@ def test_conditions_that_do_not_hold_do_not_skip(pytester: pytest.Pytester) -> N
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_default_databases_are_skipped_with_the_reason(
-    pytester: pytest.Pytester,
-) -> None:
-    pytester.makefile(
-        ".sqltest",
-        gen="@database :default:\n@database :default-no-rowidalias:\n"
-        "test t { SELECT 1; }\nexpect { 1 }\n",
-    )
-    result = pytester.runpytest("-rs")
-    result.assert_outcomes(skipped=2)
-    result.stdout.fnmatch_lines(["*:default: databases hold data from the reference*"])
-
-
 def test_integrity_fixtures_are_skipped(pytester: pytest.Pytester) -> None:
     pytester.makefile(
         ".sqltest",
