@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pytest_sqltest import report, runner
+from pytest_sqltest import report, runner, update, updating
 from pytest_sqltest._fixturerequest import (
     fill_fixtures,
     get_fixture_value,
@@ -38,6 +38,8 @@ class SqltestFileNode(pytest.File):
             raise self.CollectError(f"{self.nodeid}: read error: {exc}") from exc
         #: The file's text, for failure reports that quote the SQL as written.
         self.text = data.decode("utf-8")
+        #: Its digest, so ``--sql-update`` notices edits made during the run.
+        self.digest = update.digest(data)
         backend = self.config.stash[BACKEND_KEY]
         for collected in collected_cases(parsed):
             yield SqltestItem.from_parent(
@@ -138,7 +140,7 @@ class SqltestItem(pytest.Item):
     def _run(self) -> None:
         case = self.case
         if isinstance(case, Test):
-            runner.run_test(case, self.backend.profile, self.watchdog)
+            self._run_test(case)
             if self.cross_check_binary:
                 self._cross_check(self.cross_check_binary)
         elif isinstance(case, Matrix):
@@ -150,6 +152,19 @@ class SqltestItem(pytest.Item):
             )
         else:
             raise AssertionError("snapshots are skipped at collection")
+
+    def _run_test(self, test: Test) -> None:
+        """Run a test, telling ``--sql-update`` how its block fared."""
+        compared = test.expectation_for(self.backend.profile)
+        key = (str(self.path), test.name, compared.backend)
+        try:
+            runner.run_test(test, self.backend.profile, self.watchdog)
+        except runner.CaseFailed as exc:
+            assert isinstance(self.parent, SqltestFileNode)
+            rewrite = update.Rewrite.of(str(self.path), test, compared, exc.result)
+            updating.record(self.config, key, failure=(rewrite, self.parent.digest))
+            raise
+        updating.record(self.config, key, failure=None)
 
     def _cross_check(self, binary: str) -> None:
         database = self.watchdog.database

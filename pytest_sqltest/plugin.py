@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pytest_sqltest import hookspecs, settings, timeouts
+from pytest_sqltest import hookspecs, settings, timeouts, updating
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.backends.registry import BackendRegistry
 from pytest_sqltest.collect import SqltestFileNode, SqltestItem
@@ -33,6 +33,7 @@ WORKER_SETTINGS = "sqltest_settings"
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add the ``--sql-*`` options and ``sql_*`` ini keys."""
     settings.add_options(parser)
+    updating.add_option(parser.getgroup("sqltest"))
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -54,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "sqltest: a case collected from a .sqltest file")
     config.pluginmanager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    updating.configure(config)
+    config.pluginmanager.register(updating, "sqltest-updating")
     if config.pluginmanager.hasplugin("timeout"):
         config.pluginmanager.register(timeouts, "sqltest-timeouts")
 
