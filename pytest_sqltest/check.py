@@ -11,6 +11,7 @@ from typing import TextIO
 from pytest_sqltest.dsl import load
 from pytest_sqltest.dsl.model import SqltestFile
 from pytest_sqltest.errors import ParseError
+from pytest_sqltest.snapshot import pending_snapshots
 
 #: Exit statuses: all valid, some invalid, bad command line.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -49,6 +50,10 @@ def check(paths: list[Path], out: TextIO, err: TextIO) -> int:
         for path in missing:
             print(f"error: no such file or directory: {path}", file=err)
         return EXIT_USAGE
+    # Like the reference: snapshots awaiting review make the check fail.
+    pending = pending_snapshots(paths)
+    for snap in pending:
+        print(f"{snap}: error: pending snapshot awaiting review", file=out)
     valid = invalid = 0
     for file in _sqltest_files(paths):
         report, ok = _check_file(file)
@@ -56,8 +61,9 @@ def check(paths: list[Path], out: TextIO, err: TextIO) -> int:
         valid, invalid = (valid + 1, invalid) if ok else (valid, invalid + 1)
     total = valid + invalid
     noun = "file" if total == 1 else "files"
-    print(f"checked {total} {noun}: {valid} valid, {invalid} invalid", file=out)
-    return EXIT_INVALID if invalid else EXIT_OK
+    tail = f", {len(pending)} pending snapshots" if pending else ""
+    print(f"checked {total} {noun}: {valid} valid, {invalid} invalid{tail}", file=out)
+    return EXIT_INVALID if invalid or pending else EXIT_OK
 
 
 def _sqltest_files(paths: list[Path]) -> Iterator[Path]:

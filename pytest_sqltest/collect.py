@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,12 +17,21 @@ from pytest_sqltest._fixturerequest import (
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.databases import DatabaseFactory, declaration
 from pytest_sqltest.dsl import parse_bytes
-from pytest_sqltest.dsl.model import Case, DatabaseKind, Matrix, SqltestFile, Test
+from pytest_sqltest.dsl.model import (
+    Case,
+    DatabaseKind,
+    Matrix,
+    Snapshot,
+    SqltestFile,
+    Test,
+)
 from pytest_sqltest.dsl.model import Database as DatabaseDecl
 from pytest_sqltest.errors import ParseError, SqltestError, Unsupported
 from pytest_sqltest.fixtures import BACKEND_KEY
 from pytest_sqltest.naming import CollectedCase, collected_cases
 from pytest_sqltest.settings import SETTINGS_KEY
+from pytest_sqltest.snapshot import SnapshotMode, SnapshotOutcome, resolve_mode
+from pytest_sqltest.snapshot.run import run_snapshot
 
 
 class SqltestFileNode(pytest.File):
@@ -151,7 +161,7 @@ class SqltestItem(pytest.Item):
                 self.sqltest, case, self.expansion.sql, self.watchdog, oracle
             )
         else:
-            raise AssertionError("snapshots are skipped at collection")
+            self._run_snapshot(case)
 
     def _run_test(self, test: Test) -> None:
         """Run a test, telling ``--sql-update`` how its block fared."""
@@ -165,6 +175,18 @@ class SqltestItem(pytest.Item):
             updating.record(self.config, key, failure=(rewrite, self.parent.digest))
             raise
         updating.record(self.config, key, failure=None)
+
+    def _run_snapshot(self, snapshot: Snapshot) -> None:
+        """Check the plan against the ``.snap`` file; a new snapshot is a skip."""
+        option = self.config.stash[SETTINGS_KEY].snapshot_mode
+        mode = resolve_mode(SnapshotMode(option), os.environ)
+        result = run_snapshot(self.sqltest, snapshot, self.watchdog, self.backend, mode)
+        self.user_properties.append(("sqltest_snapshot", result.outcome.name.lower()))
+        if result.outcome is SnapshotOutcome.NEW:
+            where = f"wrote {result.wrote}" if result.wrote else "nothing written"
+            pytest.skip(
+                f"new snapshot, nothing to compare with ({mode.value} mode: {where})"
+            )
 
     def _cross_check(self, binary: str) -> None:
         database = self.watchdog.database

@@ -21,6 +21,7 @@ from pytest_sqltest.fixtures import (
     sql_oracle,
 )
 from pytest_sqltest.settings import SETTINGS_KEY
+from pytest_sqltest.summary import SnapshotSummary
 
 __all__ = ["sql_backend", "sql_database", "sql_oracle"]
 
@@ -57,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     updating.configure(config)
     config.pluginmanager.register(updating, "sqltest-updating")
+    config.pluginmanager.register(SnapshotSummary(), "sqltest-snapshot-summary")
     if config.pluginmanager.hasplugin("timeout"):
         config.pluginmanager.register(timeouts, "sqltest-timeouts")
 

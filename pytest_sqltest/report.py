@@ -19,6 +19,7 @@ from pytest_sqltest.runner import (
     OracleFailed,
     SetupFailed,
 )
+from pytest_sqltest.snapshot.run import SnapshotMismatch
 
 _SQL_LINES_SHOWN = 40
 
@@ -107,6 +108,14 @@ def render(ctx: CaseContext, error: SqltestError) -> str:
                 *(f"  {line}" for line in error.sql.split("\n")),
                 f"compared with the oracle (backend '{error.oracle}'):",
                 *error.mismatch.reason.rstrip("\n").split("\n"),
+            ]
+        )
+    if isinstance(error, SnapshotMismatch):
+        return "\n".join(
+            [
+                *_header(ctx, "failed"),
+                f"the plan differs from {error.stored}:",
+                *error.diff.rstrip("\n").split("\n"),
             ]
         )
     if isinstance(error, CrossCheckFailed):

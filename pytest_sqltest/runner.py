@@ -91,11 +91,9 @@ def _normalized_path(path: str) -> str:
 def _filtered_reason(case: Case, backend: Backend, oracle: str) -> str | None:
     """Why this case cannot run on this backend at all."""
     if isinstance(case, Snapshot):
-        return (
-            "snapshot cases compare query plans recorded by the reference "
-            f"engine (profile 'rust'); backend '{backend.name}' has profile "
-            f"'{backend.profile}'"
-        )
+        if backend.supports_snapshots:
+            return _backend_filter(case, backend)
+        return f"backend '{backend.name}' cannot explain queries for snapshots"
     if isinstance(case, Matrix):
         # A matrix's @backend is ignored (spec §2.4): it runs everywhere but
         # on the oracle it is compared with.
@@ -105,6 +103,11 @@ def _filtered_reason(case: Case, backend: Backend, oracle: str) -> str | None:
                 f"'{oracle}'; this run's backend is the oracle itself"
             )
         return None
+    return _backend_filter(case, backend)
+
+
+def _backend_filter(case: Case, backend: Backend) -> str | None:
+    """The ``@backend`` filter of tests and snapshots."""
     if case.backend is not None and case.backend != backend.profile:
         return (
             f"runs only on backend '{case.backend}'; this run uses backend "

@@ -80,6 +80,14 @@ OPTIONS: Final = (
         help="A pre-generated database for @database :default-no-rowidalias:.",
     ),
     _Option(
+        name="snapshot_mode",
+        default="auto",
+        metavar="MODE",
+        help="snapshot cases: 'new' writes .snap.new files for review, 'always' "
+        "updates .snap files, 'no' writes nothing, 'auto' (default) is 'no' in "
+        "CI and 'new' elsewhere.",
+    ),
+    _Option(
         name="binary",
         default="sqlite3",
         metavar="PATH",
@@ -139,6 +147,8 @@ class Settings:
     #: Seconds before a query is interrupted; ``None`` means no limit.
     timeout: float | None
     oracle: str
+    #: One of auto, new, always, no (resolved per run by the snapshot layer).
+    snapshot_mode: str
     binary: str
     cli_kind: str | None
     #: The bridge backend's command line, split like a shell would.
@@ -194,12 +204,18 @@ def _validate_timeout(value: str, where: str) -> float | None:
     return seconds or None
 
 
-def _validate_cli_kind(value: str, where: str) -> str | None:
-    if value and value not in ("sqlite", "turso", "generic"):
+def _validate_choice(value: str, where: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
         raise pytest.UsageError(
-            f"{where}: expected sqlite, turso or generic, got {value!r}"
+            f"{where}: expected one of {', '.join(choices)}, got {value!r}"
         )
-    return value or None
+    return value
+
+
+def _validate_cli_kind(value: str, where: str) -> str | None:
+    if not value:
+        return None
+    return _validate_choice(value, where, ("sqlite", "turso", "generic"))
 
 
 def _validate_binary(value: str) -> str:
@@ -249,6 +265,9 @@ def resolve(config: pytest.Config) -> Settings:
         database_root=_resolve_path(config, *raw["database_root"]),
         timeout=_validate_timeout(*raw["timeout"]),
         oracle=raw["oracle"][0],
+        snapshot_mode=_validate_choice(
+            *raw["snapshot_mode"], ("auto", "new", "always", "no")
+        ),
         binary=_validate_binary(raw["binary"][0]),
         cli_kind=_validate_cli_kind(*raw["cli_kind"]),
         bridge=_validate_command(*raw["bridge"]),

@@ -111,3 +111,21 @@ def test_empty_directory_checks_nothing(tmp_path: Path):
     result = check(".", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout == "checked 0 files: 0 valid, 0 invalid\n"
+
+
+def test_pending_snapshots_fail_the_check(tmp_path: Path) -> None:
+    (tmp_path / "a.sqltest").write_text("@database :memory:\nsnapshot s { SELECT 1; }\n")
+    pending = tmp_path / "snapshots" / "a__s.snap.new"
+    pending.parent.mkdir()
+    pending.write_text("---\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_sqltest", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert f"{pending}: error: pending snapshot awaiting review" in done.stdout
+    assert done.stdout.rstrip().endswith(
+        "checked 1 file: 1 valid, 0 invalid, 1 pending snapshots"
+    )

@@ -87,16 +87,13 @@ def test_integrity_fixtures_are_skipped(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*is a corrupt fixture that the reference runner*"])
 
 
-def test_snapshots_and_matrices_are_skipped_with_the_reason(
+def test_snapshots_skip_on_backends_that_cannot_explain(
     pytester: pytest.Pytester,
 ) -> None:
-    pytester.makefile(
-        ".sqltest",
-        other="@database :memory:\nsnapshot plan { SELECT 1; }\n"
-        "@var v { 1 | 2 }\nmatrix m { SELECT $v; }\n",
-    )
-    result = pytester.runpytest("-rs")
-    result.assert_outcomes(skipped=3)
-    result.stdout.fnmatch_lines(
-        ["*snapshot cases compare query plans recorded by the reference engine*"]
-    )
+    from tests.plugin.test_backends import THIRD_PARTY
+
+    pytester.makeconftest(THIRD_PARTY)
+    pytester.makefile(".sqltest", other="@database :memory:\nsnapshot plan { SELECT 1; }\n")
+    result = pytester.runpytest("--sql-backend=mini", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*backend 'mini' cannot explain queries for snapshots"])
