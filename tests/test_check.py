@@ -114,7 +114,9 @@ def test_empty_directory_checks_nothing(tmp_path: Path):
 
 
 def test_pending_snapshots_fail_the_check(tmp_path: Path) -> None:
-    (tmp_path / "a.sqltest").write_text("@database :memory:\nsnapshot s { SELECT 1; }\n")
+    (tmp_path / "a.sqltest").write_text(
+        "@database :memory:\nsnapshot s { SELECT 1; }\n"
+    )
     pending = tmp_path / "snapshots" / "a__s.snap.new"
     pending.parent.mkdir()
     pending.write_text("---\n")

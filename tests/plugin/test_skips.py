@@ -93,7 +93,11 @@ def test_snapshots_skip_on_backends_that_cannot_explain(
     from tests.plugin.test_backends import THIRD_PARTY
 
     pytester.makeconftest(THIRD_PARTY)
-    pytester.makefile(".sqltest", other="@database :memory:\nsnapshot plan { SELECT 1; }\n")
+    pytester.makefile(
+        ".sqltest", other="@database :memory:\nsnapshot plan { SELECT 1; }\n"
+    )
     result = pytester.runpytest("--sql-backend=mini", "-rs")
     result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*backend 'mini' cannot explain queries for snapshots"])
+    result.stdout.fnmatch_lines(
+        ["*backend 'mini' cannot explain queries for snapshots"]
+    )

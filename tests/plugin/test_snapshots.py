@@ -35,7 +35,9 @@ def test_new_mode_writes_pending_files_and_skips(pytester: pytest.Pytester) -> N
         ]
     )
     result.stdout.fnmatch_lines(
-        ["*new snapshot, nothing to compare with (new mode: wrote *plans__by-id.snap.new)"]
+        [
+            "*new snapshot, nothing to compare with (new mode: wrote *plans__by-id.snap.new)"
+        ]
     )
     pending = pytester.path / "snapshots-sqlite" / "plans__by-id.snap.new"
     text = pending.read_text()
@@ -83,4 +85,6 @@ def test_ci_resolves_auto_to_no(
 def test_bad_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sql-snapshot-mode=sometimes")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--sql-snapshot-mode: expected one of auto, new, always, no*"])
+    result.stderr.fnmatch_lines(
+        ["*--sql-snapshot-mode: expected one of auto, new, always, no*"]
+    )
