@@ -23,8 +23,9 @@ _NO_SPAN = Span(0, 0, 1, 1)
 _SPECIFIERS = {kind.value: kind for kind in DatabaseKind if kind.value.startswith(":")}
 #: SQLite keeps these beside a database; a consistent copy needs them too.
 _SIDECARS = ("-wal", "-journal")
-#: What opening a copy may leave beside it, all removed with it.
-_LEFTOVERS = ("", *_SIDECARS, "-shm")
+#: What opening a copy may leave beside it, all removed with it (``-log``:
+#: Turso's MVCC log).
+_LEFTOVERS = ("", *_SIDECARS, "-shm", "-log")
 
 
 def declaration(text: str) -> DatabaseDecl:

@@ -29,6 +29,8 @@ def run_corpus(*options: str) -> tuple[dict[str, int], str]:
             "pytest",
             str(CORPUS),
             f"--sql-database-root={CORPUS}",
+            # The corpus is not ours: never write snapshot files into it.
+            "--sql-snapshot-mode=no",
             "-p",
             "no:cacheprovider",
             "-q",
