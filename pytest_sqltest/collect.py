@@ -180,7 +180,9 @@ class SqltestItem(pytest.Item):
         """Check the plan against the ``.snap`` file; a new snapshot is a skip."""
         option = self.config.stash[SETTINGS_KEY].snapshot_mode
         mode = resolve_mode(SnapshotMode(option), os.environ)
-        result = run_snapshot(self.sqltest, snapshot, self.watchdog, self.backend, mode)
+        result = run_snapshot(
+            self.path, self.sqltest, snapshot, self.watchdog, self.backend, mode
+        )
         self.user_properties.append(("sqltest_snapshot", result.outcome.name.lower()))
         if result.outcome is SnapshotOutcome.NEW:
             where = f"wrote {result.wrote}" if result.wrote else "nothing written"

@@ -38,6 +38,7 @@ def snapshot_directory(backend: Backend) -> str:
 
 
 def run_snapshot(
+    path: Path,
     file: SqltestFile,
     snapshot: Snapshot,
     watchdog: Watchdog,
@@ -45,6 +46,9 @@ def run_snapshot(
     mode: SnapshotMode,
 ) -> SnapshotResult:
     """Explain the snapshot's SQL and check it against its ``.snap`` (spec §9).
+
+    ``path`` is where the ``.sqltest`` file is on disk; its ``.snap`` files
+    live beside it.
 
     :raises SnapshotMismatch: when the stored content differs.
     :raises SqltestError: when ``EXPLAIN`` fails.
@@ -54,7 +58,6 @@ def run_snapshot(
         None if snapshot.eqp_only else _explain(watchdog, "EXPLAIN", snapshot.sql)
     )
     content = snapshot_content(snapshot, plan, bytecode)
-    path = Path(file.path)
     result = check_snapshot(
         path,
         snapshot,

@@ -88,3 +88,19 @@ def test_bad_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(
         ["*--sql-snapshot-mode: expected one of auto, new, always, no*"]
     )
+
+
+def test_snap_files_go_beside_the_file_wherever_pytest_runs(
+    pytester: pytest.Pytester,
+) -> None:
+    suite = pytester.mkdir("suite")
+    (suite / "plans.sqltest").write_text(FILE)
+    elsewhere = pytester.mkdir("elsewhere")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(elsewhere)
+        result = pytester.runpytest(
+            "--rootdir", str(pytester.path), str(suite), "--sql-snapshot-mode=new"
+        )
+    result.assert_outcomes(skipped=2)
+    assert (suite / "snapshots-sqlite" / "plans__by-id.snap.new").is_file()
+    assert not list(elsewhere.rglob("*.snap*"))
