@@ -1,9 +1,10 @@
 """Opening databases for cases without ever touching a user's files.
 
-A ``:temp:`` database is a fresh file removed afterwards; a writable path
-database is copied first, so a run never changes a fixture file; a readonly
-path must exist and is opened read-only. This is the one place that owns
-temporary files, so every backend gets the same data-safety promises.
+A ``:temp:`` database is a fresh file removed afterwards; a path database
+is copied first (and a readonly one is then also opened read-only), so a
+run never changes a fixture file or its directory. This is the one place
+that owns temporary files, so every backend gets the same data-safety
+promises.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ class DatabaseFactory:
                 f"database file {decl.path} not found (looked for {source}; "
                 "set --sql-database-root to the directory it is relative to)"
             )
-        if decl.readonly:
-            return source
+        # Readonly fixtures are copied too: some engines (Turso's) create
+        # -wal/-shm files beside any file they open, even read-only, and a
+        # run must leave the user's directory exactly as it found it.
         copy = self._track(_fresh_temp_file(source.suffix or ".db"))
         try:
             shutil.copyfile(source, copy)

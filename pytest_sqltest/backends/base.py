@@ -49,8 +49,9 @@ class DatabaseConfig:
     """What :meth:`Backend.open` should open for one case.
 
     The fixture layer has already made file databases safe to touch: a
-    ``:temp:`` database is a fresh empty file, a writable path database is a
-    private copy, and a readonly path exists.
+    ``:temp:`` database is a fresh empty file and a path database (readonly
+    or not) is a private copy; only the generated ``:default…:`` files are
+    shared, and they are readonly.
     """
 
     kind: DatabaseKind
