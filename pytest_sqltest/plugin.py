@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from pytest_sqltest import hookspecs, settings, timeouts, updating
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.backends.registry import BackendRegistry
 from pytest_sqltest.collect import SqltestFileNode, SqltestItem
-from pytest_sqltest.errors import BackendNotAvailable
+from pytest_sqltest.errors import BackendError, BackendNotAvailable
 from pytest_sqltest.fixtures import (
     BACKEND_KEY,
     ORACLE_FACTORY_KEY,
@@ -24,6 +25,11 @@ from pytest_sqltest.settings import SETTINGS_KEY
 from pytest_sqltest.summary import SnapshotSummary
 
 __all__ = ["sql_backend", "sql_database", "sql_oracle"]
+
+
+class SqltestWarning(pytest.PytestWarning):
+    """A problem that does not change any case's outcome."""
+
 
 #: Installed packages list their backend plugins under this entry-point group.
 ENTRY_POINT_GROUP = "pytest_sqltest"
@@ -117,8 +123,16 @@ def _oracle_factory(
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Release the backend's session-wide resources."""
     backend = session.config.stash.get(BACKEND_KEY, None)
-    if backend is not None:
+    if backend is None:
+        return
+    try:
         backend.close()
+    except BackendError as exc:
+        # The cases have run and their outcomes stand; say what is left over.
+        warnings.warn(
+            SqltestWarning(f"backend {backend.name!r} did not close cleanly: {exc}"),
+            stacklevel=1,
+        )
 
 
 def pytest_sqltest_register_backends(
