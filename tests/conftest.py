@@ -11,7 +11,7 @@ import pytest
 pytest_plugins = ["pytester"]
 
 #: The conformance corpus, beside the repository (never copied into it).
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = (Path(__file__).resolve().parents[2] / "shared" / "corpus").resolve()
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
 
