@@ -70,7 +70,26 @@ def pytest_collection_modifyitems(
     query_timeout = config.stash[SETTINGS_KEY].timeout
     if query_timeout is None or _timeout_configured(config):
         return
+    # One mark per distinct limit and one parent-chain walk per file, not a
+    # get_closest_marker() walk up to the session for every item.
+    marks: dict[float, pytest.MarkDecorator] = {}
+    inherited: dict[object, bool] = {}
     for item in items:
-        if isinstance(item, SqltestItem) and item.get_closest_marker("timeout") is None:
-            queries = len(item.case.setups) + 1
-            item.add_marker(pytest.mark.timeout(query_timeout * queries + 1))
+        if not isinstance(item, SqltestItem) or _has_timeout_mark(item, inherited):
+            continue
+        seconds = query_timeout * (len(item.case.setups) + 1) + 1
+        if seconds not in marks:
+            marks[seconds] = pytest.mark.timeout(seconds)
+        item.add_marker(marks[seconds])
+
+
+def _has_timeout_mark(item: pytest.Item, inherited: dict[object, bool]) -> bool:
+    """``item.get_closest_marker("timeout") is not None``, parents cached."""
+    if any(mark.name == "timeout" for mark in item.own_markers):
+        return True
+    parent = item.parent
+    if parent not in inherited:
+        inherited[parent] = (
+            parent is not None and parent.get_closest_marker("timeout") is not None
+        )
+    return inherited[parent]
