@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -338,3 +339,34 @@ class TestTursoShell:
     def test_mvcc_prefix(self, tursodb):
         backend = CliBackend(tursodb.binary, mvcc=True)
         assert memory(backend).execute("SELECT 1;").rows == (("1",),)
+
+
+def fake_shell(tmp_path, name, body):
+    """An executable stand-in for a shell binary that misbehaves on purpose."""
+    path = tmp_path / name
+    path.write_text(f"#!{sys.executable}\nimport os, signal, sys\n{body}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+class TestMisbehavingBinary:
+    def test_crashing_shell_fails_only_its_query(self, tmp_path):
+        crash = "sys.stdin.read()\nos.kill(os.getpid(), signal.SIGSEGV)"
+        backend = CliBackend(binary=fake_shell(tmp_path, "crashy", crash))
+        result = memory(backend).execute("SELECT 1;")
+        assert result.error == "command exited with status -11"
+        # The backend is unharmed: the next database runs a new process.
+        assert memory(backend).execute("SELECT 1;").is_error
+
+    def test_garbage_output_is_decoded_not_fatal(self, tmp_path):
+        garbage = (
+            "sys.stdin.read()\n"
+            "sys.stdout.buffer.write(b'\\xff\\xfe|\\x00\\x80\\n\\n|a|\\n')"
+        )
+        backend = CliBackend(binary=fake_shell(tmp_path, "noisy", garbage))
+        result = memory(backend).execute("SELECT 1;")
+        assert result.rows == (("\ufffd\ufffd", "\x00\ufffd"), ("",), ("", "a", ""))
+
+    def test_pipes_and_multiline_text_split_like_the_reference(self, sqlite_backend):
+        result = memory(sqlite_backend).execute("SELECT 'a|b', 'x' || char(10) || 'y';")
+        assert result.rows == (("a", "b", "x"), ("y",))
