@@ -1,4 +1,4 @@
-"""The terminal summary of snapshot outcomes and pending ``.snap.new`` files."""
+"""The terminal summary of snapshot outcomes, pending and unused snapshot files."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pytest_sqltest.snapshot import pending_snapshots
+from pytest_sqltest.snapshot.unused import unused_snapshots
 
 
 class SnapshotSummary:
@@ -29,8 +30,10 @@ class SnapshotSummary:
         self, terminalreporter: Any, config: pytest.Config
     ) -> None:
         """One line of counts, then the ``.snap.new`` files awaiting review."""
-        pending = pending_snapshots(Path(arg.split("::")[0]) for arg in config.args)
-        if not self.counts and not pending:
+        paths = [Path(arg.split("::")[0]) for arg in config.args]
+        pending = pending_snapshots(paths)
+        unused = unused_snapshots(paths)
+        if not self.counts and not pending and not unused:
             return
         terminalreporter.section("sqltest snapshots")
         order = ("passed", "new", "updated", "mismatch")
@@ -38,3 +41,5 @@ class SnapshotSummary:
         terminalreporter.write_line(counts)
         for path in pending:
             terminalreporter.write_line(f"pending review: {path}")
+        for path in unused:
+            terminalreporter.write_line(f"unused (no such snapshot case): {path}")

@@ -104,3 +104,23 @@ def test_snap_files_go_beside_the_file_wherever_pytest_runs(
     result.assert_outcomes(skipped=2)
     assert (suite / "snapshots-sqlite" / "plans__by-id.snap.new").is_file()
     assert not list(elsewhere.rglob("*.snap*"))
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_unused_snapshots_are_reported_not_deleted(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    path = pytester.makefile(".sqltest", plans=FILE)
+    pytester.runpytest("--sql-snapshot-mode=always")
+    path.write_text(FILE.replace("snapshot full-scan", "snapshot renamed-scan"))
+    orphan = pytester.path / "snapshots-sqlite" / "plans__full-scan.snap"
+    result = pytester.runpytest("--sql-snapshot-mode=no", "-k", "by-id", *workers)
+    assert result.parseoutcomes()["passed"] == 1
+    result.stdout.fnmatch_lines(
+        [
+            "1 passed, 0 new, 0 updated, 0 mismatch",
+            f"unused (no such snapshot case): {orphan}",
+        ]
+    )
+    assert "plans__by-id.snap" not in result.stdout.str().split("unused")[-1]
+    assert orphan.is_file()
