@@ -1,0 +1,1 @@
+"""An example pytest-sqltest backend: SQLite, rendered like the reference engine."""
