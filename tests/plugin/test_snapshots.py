@@ -124,3 +124,19 @@ def test_unused_snapshots_are_reported_not_deleted(
     )
     assert "plans__by-id.snap" not in result.stdout.str().split("unused")[-1]
     assert orphan.is_file()
+
+
+def test_modes_and_pending_files_under_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".sqltest", plans=FILE)
+    result = pytester.runpytest("-n", "2", "--sql-snapshot-mode=new")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "0 passed, 2 new, 0 updated, 0 mismatch",
+            "pending review: *plans__by-id.snap.new",
+        ]
+    )
+    pytester.runpytest("-n", "2", "--sql-snapshot-mode=always")
+    result = pytester.runpytest("-n", "2", "--sql-snapshot-mode=no")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["2 passed, 0 new, 0 updated, 0 mismatch"])
