@@ -1,6 +1,6 @@
 """The benchmark suite: five ratio figures of pytest-sqltest against its floors.
 
-Usage: python benchmarks/run.py [--corpus DIR] [--quick] [--rounds N]
+Usage: python benchmarks/run.py [--corpus DIR] [--quick] [--rounds N] [--only FIGURE]
 
 Prints one ``name: ours X, floor Y, ratio R (target …) OK|MISSED`` line per
 figure (several for ``scale``). Every side of a ratio is measured in the same
@@ -144,22 +144,31 @@ def _split_note(name: str, times: dict[str, list[float]], cases: int) -> str:
     )
 
 
+#: The figures ``--only`` can pick, in the order they run.
+STEPS = ("collection", "in-process", "cli", "scale")
+
+
 def main() -> int:
     """Parse options, prepare the corpus, print the machine and every figure."""
     args = _parser().parse_args()
     with tempfile.TemporaryDirectory(prefix="sqltest-bench-") as scratch:
         bench = prepare(args, Path(scratch))
         _print_header(bench)
-        sqlite_floor = warm_up(bench, "sqlite", SQLITE)
-        cli_floor = warm_up(bench, "cli", CLI)
-        steps: list[Callable[[], Iterable[Figure]]] = [
-            lambda: [figure_collection(bench, sqlite_floor)],
-            lambda: [figure_in_process(bench, sqlite_floor)],
-            lambda: figures_cli(bench, cli_floor),
-            lambda: figures_scale(bench, args.skip_100x),
-        ]
+        wanted = set(args.only or STEPS)
+        sqlite_floor = cli_floor = Path()
+        if wanted & {"collection", "in-process"}:
+            sqlite_floor = warm_up(bench, "sqlite", SQLITE)
+        if "cli" in wanted:
+            cli_floor = warm_up(bench, "cli", CLI)
+        steps: dict[str, Callable[[], Iterable[Figure]]] = {
+            "collection": lambda: [figure_collection(bench, sqlite_floor)],
+            "in-process": lambda: [figure_in_process(bench, sqlite_floor)],
+            "cli": lambda: figures_cli(bench, cli_floor),
+            "scale": lambda: figures_scale(bench, args.skip_100x),
+        }
         figures: list[Figure] = []
-        for step in steps:  # printed as they come: a full run takes a while
+        chosen = [step for name, step in steps.items() if name in wanted]
+        for step in chosen:  # printed as they come: a full run takes a while
             for figure in step():
                 print(figure.line(), flush=True)
                 figures.append(figure)
@@ -189,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
         "--cold-bytecode",
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE: every process compiles again",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        help="run only this figure (repeatable): cli covers figures 3 and 4",
     )
     parser.add_argument(
         "--skip-100x", action="store_true", help="leave out the 100× collection"

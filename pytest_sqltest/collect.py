@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
 from pytest_sqltest import report, runner, update, updating
 from pytest_sqltest._fixturerequest import (
+    FixtureInfo,
+    build_request,
+    file_fixture_info,
     fill_fixtures,
     get_fixture_value,
     init_fixture_request,
@@ -51,6 +55,7 @@ class SqltestFileNode(pytest.File):
         #: Its digest, so ``--sql-update`` notices edits made during the run.
         self.digest = update.digest(data)
         backend = self.config.stash[BACKEND_KEY]
+        fixtures = file_fixture_info(self)
         for collected in collected_cases(parsed):
             yield SqltestItem.from_parent(
                 self,
@@ -58,7 +63,18 @@ class SqltestFileNode(pytest.File):
                 sqltest=parsed,
                 collected=collected,
                 backend=backend,
+                fixtures=fixtures,
             )
+
+
+#: Every item carries it; one shared decorator instead of one per item.
+_SQLTEST_MARK: Final = pytest.mark.sqltest
+
+
+@functools.lru_cache(maxsize=1024)
+def _skip_mark(reason: str) -> pytest.MarkDecorator:
+    """One ``skip`` mark per distinct reason, shared by the items it skips."""
+    return pytest.mark.skip(reason=reason)
 
 
 class SqltestItem(pytest.Item):
@@ -70,6 +86,7 @@ class SqltestItem(pytest.Item):
         sqltest: SqltestFile,
         collected: CollectedCase,
         backend: Backend,
+        fixtures: FixtureInfo,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -89,17 +106,34 @@ class SqltestItem(pytest.Item):
         self.expansion = collected.expansion
         #: The backend that runs the case; the fixture's value from setup() on.
         self.backend = backend
-        #: Holds the case's database; interrupts it when a time limit expires.
-        self.watchdog = runner.Watchdog(self.config.stash[SETTINGS_KEY].timeout)
-        self.add_marker(pytest.mark.sqltest)
+        self._watchdog: runner.Watchdog | None = None
+        self.add_marker(_SQLTEST_MARK)
         self.extra_keyword_matches.update(
             {self.decl.id, backend.name, *(ref.name for ref in self.case.setups)}
         )
-        oracle = self.config.stash[SETTINGS_KEY].oracle
+        oracle = options.oracle
         reason = runner.skip_reason(sqltest, self.case, self.decl, backend, oracle)
         if reason is not None:
-            self.add_marker(pytest.mark.skip(reason=reason))
-        init_fixture_request(self)
+            self.add_marker(_skip_mark(reason))
+        #: Opens the case's databases; set up from the ``sql_database`` fixture.
+        self.factory: DatabaseFactory | None = None
+        init_fixture_request(self, fixtures)
+
+    @property
+    def watchdog(self) -> runner.Watchdog:
+        """Holds the case's database; interrupts it when a time limit expires.
+
+        Made when the item starts running (pytest-timeout sets its limit
+        before setup) and dropped at teardown: a collected item that has
+        not run, or has finished, carries none.
+        """
+        if self._watchdog is None:
+            self._watchdog = runner.Watchdog(self.config.stash[SETTINGS_KEY].timeout)
+        return self._watchdog
+
+    def _initrequest(self) -> None:
+        """Build the fixture request; pytest calls this just before setup."""
+        build_request(self)
 
     def setup(self) -> None:
         """Open the database and run the setups; failures are setup errors."""
@@ -136,6 +170,13 @@ class SqltestItem(pytest.Item):
             decl = declaration(DatabaseKind.TEMP.value)
         self.watchdog.attach(factory(decl))
         runner.run_setups(self.sqltest, self.case, self.watchdog)
+
+    def teardown(self) -> None:
+        """Let go of the closed database: a finished item holds no engine state."""
+        if self._watchdog is not None:
+            self._watchdog.detach()
+            self._watchdog = None
+        self.factory = None
 
     def runtest(self) -> None:
         """Run the case and compare its result."""
@@ -192,7 +233,7 @@ class SqltestItem(pytest.Item):
 
     def _cross_check(self, binary: str) -> None:
         database = self.watchdog.database
-        assert database is not None
+        assert database is not None and self.factory is not None
         path = self.factory.location(database)
         assert path is not None, "cross-checked cases run on a file"
         database.close()

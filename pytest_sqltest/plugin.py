@@ -25,6 +25,8 @@ from pytest_sqltest.settings import SETTINGS_KEY
 from pytest_sqltest.summary import SnapshotSummary
 
 __all__ = ["sql_backend", "sql_database", "sql_oracle"]
+#: Registered with this module; see its docstring.
+pytest_plugins = ["pytest_sqltest.heap"]
 
 
 class SqltestWarning(pytest.PytestWarning):

@@ -10,9 +10,11 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Final
 
+from pytest_sqltest import deadlines
 from pytest_sqltest.backends.base import Backend, Database, DatabaseConfig, QueryResult
 from pytest_sqltest.compare import Mismatch, compare, compare_oracle
 from pytest_sqltest.dsl.model import (
@@ -152,9 +154,9 @@ def skip_reason(
 class Watchdog:
     """Interrupts one case's database when a time limit expires.
 
-    Limits come from ``--sql-timeout`` (per query, started here) and from
-    pytest-timeout (per item, started by its hook); the first to expire
-    wins. A timer thread calls :meth:`Database.interrupt`, which stops
+    Limits come from ``--sql-timeout`` (per query, set here) and from
+    pytest-timeout (per item, set by its hook); the first to expire wins.
+    The deadline thread calls :meth:`Database.interrupt`, which stops
     C-level work that a signal could not.
     """
 
@@ -164,6 +166,9 @@ class Watchdog:
         #: ``(seconds, limit name)`` of the limit that expired, if any.
         self.expired: tuple[float, str] | None = None
         self._lock = threading.Lock()
+        #: Counts queries started and finished, so that a query limit
+        #: firing just as its query returns cannot interrupt the next one.
+        self._queries = 0
 
     def attach(self, database: Database) -> None:
         """Watch ``database``; interrupt it at once if a limit already expired."""
@@ -173,10 +178,18 @@ class Watchdog:
         if late:
             database.interrupt()
 
-    def expire(self, seconds: float, limit: str) -> None:
-        """Record that ``limit`` expired and interrupt the database."""
+    def detach(self) -> None:
+        """Stop watching: the case is over and its database closed."""
         with self._lock:
-            if self.expired is not None:
+            self.database = None
+
+    def expire(self, seconds: float, limit: str, query: int | None = None) -> None:
+        """Record that ``limit`` expired and interrupt the database.
+
+        ``query``: the query the limit was set for; ignored once it ended.
+        """
+        with self._lock:
+            if self.expired is not None or query not in (None, self._queries):
                 return
             self.expired = (seconds, limit)
             database = self.database
@@ -186,21 +199,25 @@ class Watchdog:
     @contextmanager
     def query(self) -> Iterator[None]:
         """Bound one backend call by the query timeout; name the limit hit."""
-        timer = None
+        deadline = None
         if self.query_timeout is not None:
-            timer = threading.Timer(
-                self.query_timeout, self.expire, (self.query_timeout, "--sql-timeout")
+            with self._lock:
+                self._queries += 1
+                query = self._queries
+            deadline = deadlines.call_after(
+                self.query_timeout,
+                partial(self.expire, self.query_timeout, "--sql-timeout", query),
             )
-            timer.daemon = True
-            timer.start()
         try:
             yield
         except QueryTimeout as exc:
             seconds, limit = self.expired or (exc.seconds, exc.limit)
             raise QueryTimeout(seconds, exc.statement, limit) from None
         finally:
-            if timer is not None:
-                timer.cancel()
+            if deadline is not None:
+                deadline.cancel()
+                with self._lock:
+                    self._queries += 1
 
 
 def run_setups(file: SqltestFile, case: Case, watchdog: Watchdog) -> None:

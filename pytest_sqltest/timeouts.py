@@ -3,7 +3,7 @@
 pytest-timeout's own methods cannot stop a query running in C code (a
 signal waits for the query to return) or kill the whole process (the
 ``thread`` method calls ``os._exit``, which under xdist crashes the worker).
-For ``.sqltest`` items this plugin installs the timer itself through
+For ``.sqltest`` items this plugin sets the deadline itself through
 pytest-timeout's ``pytest_timeout_set_timer`` hook: on expiry it interrupts
 the case's database, so the case fails with a clear message and the run
 goes on.
@@ -12,38 +12,37 @@ goes on.
 from __future__ import annotations
 
 import os
-import threading
+from functools import partial
 from typing import Final
 
 import pytest
 
+from pytest_sqltest import deadlines
 from pytest_sqltest.collect import SqltestItem
 from pytest_sqltest.settings import SETTINGS_KEY
 
-_TIMER_KEY: Final = pytest.StashKey[threading.Timer]()
+_DEADLINE_KEY: Final = pytest.StashKey[deadlines.Deadline]()
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_timeout_set_timer(item: pytest.Item, settings: object) -> bool | None:
-    """Start a timer that interrupts the case's database; other items: ``None``."""
+    """Set a deadline that interrupts the case's database; other items: ``None``."""
     if not isinstance(item, SqltestItem):
         return None
     seconds = float(getattr(settings, "timeout"))  # noqa: B009 - a namedtuple
-    timer = threading.Timer(seconds, item.watchdog.expire, (seconds, "pytest-timeout"))
-    timer.daemon = True
-    timer.start()
-    item.stash[_TIMER_KEY] = timer
+    expire = partial(item.watchdog.expire, seconds, "pytest-timeout")
+    item.stash[_DEADLINE_KEY] = deadlines.call_after(seconds, expire)
     return True
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
-    """Stop the timer started for a ``.sqltest`` item."""
-    timer = item.stash.get(_TIMER_KEY, None)
-    if timer is None:
+    """Cancel the deadline set for a ``.sqltest`` item."""
+    deadline = item.stash.get(_DEADLINE_KEY, None)
+    if deadline is None:
         return None
-    timer.cancel()
-    del item.stash[_TIMER_KEY]
+    deadline.cancel()
+    del item.stash[_DEADLINE_KEY]
     return True
 
 

@@ -18,6 +18,7 @@ def test_private_api_still_exists() -> None:
     assert hasattr(TopRequest, "_fillfixtures")
     assert hasattr(TopRequest, "getfixturevalue")
     assert callable(_fixturerequest.init_fixture_request)
+    assert callable(_fixturerequest.file_fixture_info)
 
 
 def test_autouse_fixtures_wrap_sqltest_items(pytester: pytest.Pytester) -> None:

@@ -1,0 +1,116 @@
+"""Time limits without a thread per limit.
+
+Every query runs under ``--sql-timeout`` and every item under a
+pytest-timeout limit; a ``threading.Timer`` for each would start and join
+tens of thousands of threads in a corpus run, a fifth of its time. One
+daemon thread per process waits for the earliest of all pending deadlines
+instead; setting and cancelling a deadline is a heap push and a flag.
+
+An expired deadline's callback runs on a thread of its own, so a slow
+callback (cancelling a PostgreSQL query is a network round trip) never
+delays another deadline. Expiry is the rare case; nothing else starts a
+thread.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(order=True)
+class Deadline:
+    """A pending call; :meth:`cancel` it when the work finished in time."""
+
+    when: float
+    order: int
+    callback: Callable[[], object] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        """Do not call the callback (a no-op once it was called)."""
+        self.cancelled = True
+
+
+class Scheduler:
+    """Calls callbacks at their deadlines from one lazily started thread."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition(threading.Lock())
+        self._pending: list[Deadline] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def call_after(self, seconds: float, callback: Callable[[], object]) -> Deadline:
+        """Call ``callback`` once ``seconds`` from now unless cancelled first."""
+        deadline = Deadline(time.monotonic() + seconds, next(self._order), callback)
+        with self._condition:
+            self._compact()
+            heapq.heappush(self._pending, deadline)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._serve, name="sqltest-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._pending[0] is deadline:
+                self._condition.notify()
+        return deadline
+
+    def _compact(self) -> None:
+        """Drop cancelled deadlines once they are most of the heap.
+
+        Queries usually end long before their limit, so cancelled entries
+        pile up behind the earliest one; rebuilding when they outnumber the
+        live ones keeps the heap proportional to what is really pending.
+        """
+        if len(self._pending) < 64:
+            return
+        live = [deadline for deadline in self._pending if not deadline.cancelled]
+        if len(live) * 2 < len(self._pending):
+            heapq.heapify(live)
+            self._pending = live
+
+    def _serve(self) -> None:
+        while True:
+            with self._condition:
+                due = self._next_due()
+            if due.cancelled:
+                continue
+            threading.Thread(
+                target=due.callback, name="sqltest-deadline-expired", daemon=True
+            ).start()
+
+    def _next_due(self) -> Deadline:
+        """Wait (holding the condition) until a deadline passes; pop it."""
+        while True:
+            while self._pending and self._pending[0].cancelled:
+                heapq.heappop(self._pending)
+            if not self._pending:
+                self._condition.wait()
+                continue
+            wait = self._pending[0].when - time.monotonic()
+            if wait <= 0:
+                return heapq.heappop(self._pending)
+            self._condition.wait(wait)
+
+
+_scheduler = Scheduler()
+
+
+def _forget_after_fork() -> None:
+    # A forked child has the heap but not the thread: start afresh.
+    global _scheduler
+    _scheduler = Scheduler()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def call_after(seconds: float, callback: Callable[[], object]) -> Deadline:
+    """Call ``callback`` on its own thread ``seconds`` from now, unless cancelled."""
+    return _scheduler.call_after(seconds, callback)
