@@ -34,6 +34,25 @@ def file_fixture_info(file: pytest.File) -> FixtureInfo:
     return file.session._fixturemanager.getfixtureinfo(node=file, func=None, cls=None)  # type: ignore[arg-type]
 
 
+def needs_no_fixtures(
+    file: pytest.File, info: FixtureInfo, names: tuple[str, ...], module: str
+) -> bool:
+    """Whether items of ``file`` can skip pytest's fixture machinery.
+
+    True when no fixture applies to them (no autouse or ``usefixtures``)
+    and each fixture in ``names`` resolves, from ``file``, to the
+    definition in ``module``: nothing overrides it in a conftest or plugin.
+    """
+    if info.names_closure:
+        return False
+    manager = file.session._fixturemanager
+    for name in names:
+        definitions = manager.getfixturedefs(name, file)
+        if not definitions or definitions[-1].func.__module__ != module:
+            return False
+    return True
+
+
 def init_fixture_request(item: pytest.Item, info: FixtureInfo) -> None:
     """Give ``item`` what pytest's fixture machinery expects of an item.
 

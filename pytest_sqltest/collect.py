@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import pytest
 
-from pytest_sqltest import report, runner, update, updating
+from pytest_sqltest import fixtures, report, runner, update, updating
 from pytest_sqltest._fixturerequest import (
     FixtureInfo,
     build_request,
@@ -17,6 +17,7 @@ from pytest_sqltest._fixturerequest import (
     fill_fixtures,
     get_fixture_value,
     init_fixture_request,
+    needs_no_fixtures,
 )
 from pytest_sqltest.backends.base import Backend
 from pytest_sqltest.databases import DatabaseFactory, declaration
@@ -55,7 +56,10 @@ class SqltestFileNode(pytest.File):
         #: Its digest, so ``--sql-update`` notices edits made during the run.
         self.digest = update.digest(data)
         backend = self.config.stash[BACKEND_KEY]
-        fixtures = file_fixture_info(self)
+        fixture_info = file_fixture_info(self)
+        direct = needs_no_fixtures(
+            self, fixture_info, fixtures.FIXTURES, fixtures.__name__
+        )
         for collected in collected_cases(parsed):
             yield SqltestItem.from_parent(
                 self,
@@ -63,7 +67,8 @@ class SqltestFileNode(pytest.File):
                 sqltest=parsed,
                 collected=collected,
                 backend=backend,
-                fixtures=fixtures,
+                fixture_info=fixture_info,
+                direct=direct,
             )
 
 
@@ -86,7 +91,8 @@ class SqltestItem(pytest.Item):
         sqltest: SqltestFile,
         collected: CollectedCase,
         backend: Backend,
-        fixtures: FixtureInfo,
+        fixture_info: FixtureInfo,
+        direct: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -115,21 +121,28 @@ class SqltestItem(pytest.Item):
         reason = runner.skip_reason(sqltest, self.case, self.decl, backend, oracle)
         if reason is not None:
             self.add_marker(_skip_mark(reason))
-        #: Opens the case's databases; set up from the ``sql_database`` fixture.
+        #: Opens the case's databases: the ``sql_database`` fixture's value.
         self.factory: DatabaseFactory | None = None
-        init_fixture_request(self, fixtures)
+        #: Whether the item calls the plugin's fixture functions directly
+        #: (nothing overrides them), closing its factory itself.
+        self.direct = direct
+        init_fixture_request(self, fixture_info)
 
     @property
     def watchdog(self) -> runner.Watchdog:
         """Holds the case's database; interrupts it when a time limit expires.
 
-        Made when the item starts running (pytest-timeout sets its limit
-        before setup) and dropped at teardown: a collected item that has
-        not run, or has finished, carries none.
+        Made when the item is set up (or when a limit expires first) and
+        dropped at teardown: an item that has not run, was skipped or has
+        finished carries none.
         """
         if self._watchdog is None:
             self._watchdog = runner.Watchdog(self.config.stash[SETTINGS_KEY].timeout)
         return self._watchdog
+
+    def expire(self, seconds: float, limit: str) -> None:
+        """A time limit of the whole item expired: stop its database."""
+        self.watchdog.expire(seconds, limit)
 
     def _initrequest(self) -> None:
         """Build the fixture request; pytest calls this just before setup."""
@@ -157,12 +170,15 @@ class SqltestItem(pytest.Item):
         pytest.skip(f"backend '{self.backend.name}' cannot run this case: {problem}")
 
     def _prepare(self) -> None:
-        fill_fixtures(self)
-        backend = get_fixture_value(self, "sql_backend")
-        factory = get_fixture_value(self, "sql_database")
-        assert isinstance(backend, Backend)
-        assert isinstance(factory, DatabaseFactory)
-        self.backend = backend
+        if self.direct:
+            factory = fixtures.database_factory(self.config, self.backend)
+        else:
+            fill_fixtures(self)
+            backend = get_fixture_value(self, "sql_backend")
+            value = get_fixture_value(self, "sql_database")
+            assert isinstance(backend, Backend)
+            assert isinstance(value, DatabaseFactory)
+            self.backend, factory = backend, value
         self.factory = factory
         # A cross-checked :memory: test runs on a file the checker can read.
         decl = self.decl
@@ -172,11 +188,13 @@ class SqltestItem(pytest.Item):
         runner.run_setups(self.sqltest, self.case, self.watchdog)
 
     def teardown(self) -> None:
-        """Let go of the closed database: a finished item holds no engine state."""
+        """Close what the item opened and keep no engine state afterwards."""
+        factory, self.factory = self.factory, None
         if self._watchdog is not None:
             self._watchdog.detach()
             self._watchdog = None
-        self.factory = None
+        if self.direct and factory is not None:
+            factory.close()
 
     def runtest(self) -> None:
         """Run the case and compare its result."""
@@ -196,7 +214,11 @@ class SqltestItem(pytest.Item):
                 self._cross_check(self.cross_check_binary)
         elif isinstance(case, Matrix):
             assert self.expansion is not None
-            oracle = get_fixture_value(self, "sql_oracle")
+            oracle = (
+                fixtures.matrix_oracle(self.config, self.backend)
+                if self.direct
+                else get_fixture_value(self, "sql_oracle")
+            )
             assert isinstance(oracle, Backend)
             runner.run_matrix(
                 self.sqltest, case, self.expansion.sql, self.watchdog, oracle

@@ -30,7 +30,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: object) -> bool | None
     if not isinstance(item, SqltestItem):
         return None
     seconds = float(getattr(settings, "timeout"))  # noqa: B009 - a namedtuple
-    expire = partial(item.watchdog.expire, seconds, "pytest-timeout")
+    expire = partial(item.expire, seconds, "pytest-timeout")
     item.stash[_DEADLINE_KEY] = deadlines.call_after(seconds, expire)
     return True
 

@@ -203,6 +203,11 @@ class SqliteDatabase(Database):
             con, self._con = self._con, None
         if con is None:
             return
+        # The connection holds the callbacks, bound to this object, and not
+        # every driver lets the garbage collector see them: unset them, or
+        # each closed database would live until the process ends.
+        con.set_trace_callback(None)
+        con.set_progress_handler(None, 0)
         try:
             con.close()
         except self._driver.Error as exc:

@@ -6,9 +6,13 @@ pytest's own doctest items do); these tests pin what it must deliver.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pytest_sqltest import _fixturerequest
+
+CASE_ON_TEMP = "@database :temp:\ntest t { SELECT 1; }\nexpect { 1 }\n"
 
 
 def test_private_api_still_exists() -> None:
@@ -69,3 +73,44 @@ def test_override_in_a_subdirectory_conftest(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2)
     assert result.stdout.str().count("marked backend opened") == 1
     result.stdout.fnmatch_lines(["*marked backend opened :temp:*"])
+
+
+def test_an_autouse_fixture_sees_the_factory_the_case_uses(
+    pytester: pytest.Pytester,
+) -> None:
+    """With a fixture in play, items go through pytest's fixtures, not around them."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(autouse=True)
+        def count_opens(sql_database, monkeypatch):
+            opened = []
+            original = type(sql_database).__call__
+            monkeypatch.setattr(
+                type(sql_database),
+                "__call__",
+                lambda self, *a: opened.append(self) or original(self, *a),
+            )
+            yield
+            assert opened == [sql_database], opened
+            print("opened through the fixture's factory:", len(opened))
+        """
+    )
+    pytester.makefile(".sqltest", a=CASE_ON_TEMP)
+    result = pytester.runpytest("-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*opened through the fixture's factory: 1*"])
+
+
+def test_without_overrides_temp_files_are_still_removed(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct path (no fixture machinery) cleans up like the fixture."""
+    pytester.makefile(".sqltest", a=CASE_ON_TEMP)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    assert list(scratch.iterdir()) == []
