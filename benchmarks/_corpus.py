@@ -166,14 +166,19 @@ def write_floor(
 ) -> Path:
     """The trivial-items twin of the corpus: same files, same items per file.
 
-    ``outcomes`` maps node ids to ``passed``/``failed``/``skipped`` as the
-    real run reported them; an item missing there counts as passed.
+    Each ``.sqltest`` file becomes a ``.trivial`` file at the same relative
+    path, so pytest walks the same directories and builds the same node
+    chains (its per-item work grows with their depth). ``outcomes`` maps
+    node ids to ``passed``/``failed``/``skipped`` as the real run reported
+    them; an item missing there counts as passed.
     """
     dest.mkdir(parents=True, exist_ok=True)
     plugin = Path(__file__).with_name("_floor_plugin.py")
     shutil.copyfile(plugin, dest / "conftest.py")
     codes = {"passed": "p", "failed": "f", "skipped": "s"}
-    for index, plan in enumerate(plans):
+    for plan in plans:
         words = [codes[outcomes.get(node, "passed")] for node in plan.nodeids(rootdir)]
-        (dest / f"f{index:05d}.trivial").write_text(" ".join(words) + "\n")
+        target = dest / plan.path.relative_to(rootdir).with_suffix(".trivial")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(" ".join(words) + "\n")
     return dest

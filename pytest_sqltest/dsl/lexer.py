@@ -49,23 +49,29 @@ KEYWORDS: Final = frozenset(
 DB_SPECS: Final = (":default-no-rowidalias:", ":default:", ":memory:", ":temp:")
 
 _DIRECTIVE_SET: Final = frozenset(DIRECTIVES)
-# One alternative per token class. A path can only win over an identifier by
-# containing a dot, which makes it strictly longer, so trying it first gives
-# longest-match semantics; greedy backtracking finds its rightmost dot.
+# One alternative per token class, after any blanks (which make no token).
+# A path can only win over an identifier by containing a dot, which makes it
+# strictly longer, so trying it first gives longest-match semantics; greedy
+# backtracking finds its rightmost dot.
 _TOKEN: Final = re.compile(
     r"""
-    (?P<space> [ \t\r]+ )
-    | (?P<newline> \n )
-    | (?P<comment> \#[^\n]* )
+    [ \t\r]*
+    (?:
+      (?P<newline> \n )
+    | (?P<word> [A-Za-z_][A-Za-z0-9_-]* (?![A-Za-z0-9_./-]) )
     | (?P<block> \{ )
+    | (?P<comment> \#[^\n]* )
     | (?P<string> "[^"\\]*(?:\\[^\n][^"\\]*)*" )
     | (?P<at> @[A-Za-z][A-Za-z0-9_-]* )
     | (?P<spec> :(?:default-no-rowidalias|default|memory|temp): )
     | (?P<path> [A-Za-z0-9_./-]+\.[A-Za-z0-9]+ )
-    | (?P<word> [A-Za-z_][A-Za-z0-9_-]* )
+    | (?P<word2> [A-Za-z_][A-Za-z0-9_-]* )
+    | (?P<end> \Z )
+    )
     """,
     re.VERBOSE,
 )
+_BLANKS: Final = re.compile(r"[ \t\r]*")
 # What an invalid token covers: a run of name characters, a would-be
 # specifier, or one character.
 _INVALID: Final = re.compile(r"[A-Za-z0-9_./-]+|:[A-Za-z-]*:?|[\s\S]")
@@ -127,33 +133,40 @@ def tokenize(text: str) -> list[Token]:
     """
     tokens: list[Token] = []
     append, match = tokens.append, _TOKEN.match
+    keyword, ident, newline = Kind.KEYWORD, Kind.IDENT, Kind.NEWLINE
     pos, size, line_start = 0, len(text), True
-    while pos < size:
-        found = match(text, pos) or _INVALID.match(text, pos)
-        assert found is not None  # _INVALID matches any character
-        group = found.lastgroup
-        if group == "space":
-            pos = found.end()
-            continue
-        if group == "block":
-            token = _block(text, pos, line_start)
-            if token.kind is Kind.INVALID:
-                append(token)
-                pos = size
-                break
-        elif group is None:
-            token = Token(Kind.INVALID, found[0], pos, found.end(), line_start)
+    while True:
+        found = match(text, pos)
+        group = found.lastgroup if found else None  # None: not a token
+        if group == "end":
+            pos = size
+            break
+        if found is None or group is None:
+            # Report what the bad token covers, after the blanks.
+            start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
+            bad = _INVALID.match(text, start)
+            assert bad is not None  # _INVALID matches any character
+            token = Token(Kind.INVALID, bad[0], start, bad.end(), line_start)
         else:
-            token = _KINDS[group](found[0], pos, found.end(), line_start)
+            start, end = found.span(group)
+            if group == "newline":
+                token = Token(newline, "\n", start, end, line_start)
+            elif group == "word" or group == "word2":
+                word = found[group]
+                kind = keyword if word in KEYWORDS else ident
+                token = Token(kind, word, start, end, line_start)
+            elif group == "block":
+                token = _block(text, start, line_start)
+                if token.kind is Kind.INVALID:
+                    append(token)
+                    pos = size
+                    break
+            else:
+                token = _KINDS[group](found[group], start, end, line_start)
         append(token)
         pos, line_start = token.end, group == "newline"
     append(Token(Kind.EOF, "", pos, pos, line_start))
     return tokens
-
-
-def _word(word: str, start: int, end: int, line_start: bool) -> Token:
-    kind = Kind.KEYWORD if word in KEYWORDS else Kind.IDENT
-    return Token(kind, word, start, end, line_start)
 
 
 def _at(word: str, start: int, end: int, line_start: bool) -> Token:
@@ -178,13 +191,11 @@ def _string(text: str, start: int, end: int, line_start: bool) -> Token:
 
 
 _KINDS: Final[dict[str, Callable[[str, int, int, bool], Token]]] = {
-    "newline": _simple(Kind.NEWLINE),
     "comment": _comment,
     "string": _string,
     "at": _at,
     "spec": _simple(Kind.DB_SPEC),
     "path": _simple(Kind.PATH),
-    "word": _word,
 }
 
 

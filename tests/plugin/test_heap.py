@@ -24,7 +24,9 @@ def _count(output: str, label: str) -> int:
     return int(output.split(label)[1].split()[0])
 
 
-def test_frozen_while_cases_run_and_thawed_afterwards(pytester: pytest.Pytester) -> None:
+def test_frozen_while_cases_run_and_thawed_afterwards(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makeconftest(REPORTER)
     pytester.makefile(".sqltest", a=CASE)
     result = pytester.runpytest_inprocess("-s")
