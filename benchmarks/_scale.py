@@ -10,10 +10,11 @@ xdist workers), which does not grow with the corpus.
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 from pathlib import Path
 
-from _bench import SQLITE, Bench
+from _bench import SQLITE, Bench, floor_args
 from _corpus import scaled_corpus
 from _measure import Figure, Sample, interleave
 
@@ -26,8 +27,12 @@ LINEAR_TARGET = 1.2
 MEMORY_SHARE = 0.5
 
 
-def figures_scale(bench: Bench, skip_100x: bool) -> list[Figure]:
-    """Every ``scale …`` line: collection 10×/100×, run 10×, worker RSS 10×."""
+def figures_scale(bench: Bench, floor: Path, skip_100x: bool) -> list[Figure]:
+    """Every ``scale …`` line: collection 10×/100×, run 10×, worker RSS 10×.
+
+    ``floor``: the trivial-items twin of the 1× corpus; its 10× copy tells
+    how much of a worker's memory pytest itself needs for that many items.
+    """
     empty = bench.tmp / "scale-empty"
     empty.mkdir()
     sizes = {
@@ -38,8 +43,19 @@ def figures_scale(bench: Bench, skip_100x: bool) -> list[Figure]:
         _linear("scale collection 10x", collect, 10),
     ]
     figures += _collection_100x(bench, empty, collect, skip_100x)
-    figures += _runs(bench, empty, sizes)
+    floor10 = scaled_floor(floor, bench.tmp / "scale-floor-10", 10)
+    figures += _runs(bench, empty, sizes, floor10)
     return figures
+
+
+def scaled_floor(floor: Path, dest: Path, factor: int) -> Path:
+    """``factor`` renamed copies of every ``.trivial`` file, as for the corpus."""
+    shutil.copytree(floor, dest, ignore=shutil.ignore_patterns("*.trivial"))
+    for path in floor.rglob("*.trivial"):
+        folder = dest / path.parent.relative_to(floor)
+        for copy in range(factor):
+            shutil.copyfile(path, folder / f"{path.stem}__x{copy:03d}{path.suffix}")
+    return dest
 
 
 def _collection(
@@ -81,8 +97,14 @@ def _collection_100x(
     return [_linear("scale collection 100x", collect, 100)]
 
 
-def _runs(bench: Bench, empty: Path, sizes: dict[int, Path]) -> list[Figure]:
-    """One ``-n 2`` sqlite run at each size, each process reporting its RSS."""
+def _runs(
+    bench: Bench, empty: Path, sizes: dict[int, Path], floor10: Path
+) -> list[Figure]:
+    """One ``-n 2`` sqlite run at each size, each process reporting its RSS.
+
+    Also one ``-n 2`` run of the 10× trivial items, for pytest's own share
+    of a worker's memory.
+    """
     samples: dict[int, list[Sample]] = {0: [], 1: [], 10: []}
     workers: dict[int, list[float]] = {0: [], 1: [], 10: []}
     sides = {0: empty, **sizes}
@@ -99,10 +121,17 @@ def _runs(bench: Bench, empty: Path, sizes: dict[int, Path]) -> list[Figure]:
     # The 10× run is the slow one: a single round, said so below.
     interleave({n: (lambda n=n: side(n)) for n in sides}, 1)
     worker10 = max(workers[10])
+    floor_record = bench.tmp / "rss-floor-10"
+    floor_record.mkdir()
+    args = [*floor_args(floor10), "-n", "2", "-p", "_probe", str(floor10)]
+    bench.pytest(args, SQLTEST_BENCH_RSS=str(floor_record))
+    floor_worker10 = _worker_peak_mb(floor_record)
     bench.notes.append(
         "scale run (-n 2, sqlite/sqlean): one round; worker peak RSS "
         f"{max(workers[1]):.0f} MB at 1x, {worker10:.0f} MB at 10x "
-        f"(whole tree {samples[10][0].maxrss_kb / 1024:.0f} MB at 10x)"
+        f"(whole tree {samples[10][0].maxrss_kb / 1024:.0f} MB at 10x); "
+        f"pytest alone (trivial items, -n 2) {floor_worker10:.0f} MB per worker "
+        f"at 10x, so the plugin's share is {worker10 - floor_worker10:.0f} MB"
     )
     rss = Figure(
         "scale worker RSS 10x",

@@ -156,7 +156,7 @@ def main() -> int:
         _print_header(bench)
         wanted = set(args.only or STEPS)
         sqlite_floor = cli_floor = Path()
-        if wanted & {"collection", "in-process"}:
+        if wanted & {"collection", "in-process", "scale"}:
             sqlite_floor = warm_up(bench, "sqlite", SQLITE)
         if "cli" in wanted:
             cli_floor = warm_up(bench, "cli", CLI)
@@ -164,7 +164,7 @@ def main() -> int:
             "collection": lambda: [figure_collection(bench, sqlite_floor)],
             "in-process": lambda: [figure_in_process(bench, sqlite_floor)],
             "cli": lambda: figures_cli(bench, cli_floor),
-            "scale": lambda: figures_scale(bench, args.skip_100x),
+            "scale": lambda: figures_scale(bench, sqlite_floor, args.skip_100x),
         }
         figures: list[Figure] = []
         chosen = [step for name, step in steps.items() if name in wanted]

@@ -110,7 +110,7 @@ class PostgresBackend(Backend):
         self._passwords = _password_spellings(dsn)
         try:
             params = psycopg.conninfo.conninfo_to_dict(dsn)
-        except psycopg.ProgrammingError as exc:
+        except psycopg.Error as exc:  # ProgrammingError before psycopg 3.3
             raise BackendNotAvailable(f"invalid DSN: {self._redact(exc)}") from None
         self._passwords |= _password_spellings("", str(params.get("password") or ""))
         self._params = params

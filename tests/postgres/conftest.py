@@ -13,6 +13,12 @@ from pytest_sqltest.backends.base import DatabaseConfig
 from pytest_sqltest.backends.postgres import PostgresBackend, PostgresDatabase
 from pytest_sqltest.dsl.model import DatabaseKind
 
+# Imported here, before any in-process pytester run: pytester restores
+# sys.modules after each run, and a psycopg imported afresh would have new
+# exception classes that its C extension (imported once) never raises.
+if importlib.util.find_spec("psycopg") is not None:
+    import psycopg  # noqa: F401
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 #: libpq reads these when the DSN is empty; any of them means "configured".
 PG_ENVIRONMENT = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
