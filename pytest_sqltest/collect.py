@@ -42,6 +42,20 @@ from pytest_sqltest.snapshot.run import run_snapshot
 class SqltestFileNode(pytest.File):
     """A ``.sqltest`` file; parsing errors become collection errors."""
 
+    @functools.cached_property
+    def text(self) -> str | None:
+        """The text that was collected, read again for failure reports.
+
+        Not kept from collection: most files never fail, and their text
+        would be a tenth of the plugin's memory. ``None`` if the file changed
+        since.
+        """
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if update.digest(data) == self.digest else None
+
     def collect(self) -> Iterator[SqltestItem]:
         """Parse the file and yield one item per case × database."""
         try:
@@ -51,9 +65,8 @@ class SqltestFileNode(pytest.File):
             raise self.CollectError(exc.render()) from exc
         except OSError as exc:
             raise self.CollectError(f"{self.nodeid}: read error: {exc}") from exc
-        #: The file's text, for failure reports that quote the SQL as written.
-        self.text = data.decode("utf-8")
-        #: Its digest, so ``--sql-update`` notices edits made during the run.
+        #: The file's digest, so ``--sql-update`` notices edits made during
+        #: the run and failure reports quote only the text that was parsed.
         self.digest = update.digest(data)
         backend = self.config.stash[BACKEND_KEY]
         fixture_info = file_fixture_info(self)

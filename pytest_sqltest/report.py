@@ -30,8 +30,9 @@ class CaseContext:
 
     #: The file as shown to the user (relative to the rootdir when possible).
     path: str
-    #: The file's text, to quote the SQL as written.
-    text: str
+    #: The file's text, to quote the SQL as written; ``None`` when the file
+    #: changed since it was collected (the SQL as parsed is shown instead).
+    text: str | None
     case: Case
     #: The item's name (with its database suffix, if any).
     name: str
@@ -42,6 +43,11 @@ class CaseContext:
 def _numbered_sql(ctx: CaseContext) -> list[str]:
     """The SQL block's lines as written, dedented, with their line numbers."""
     span = ctx.case.sql_span
+    if ctx.text is None:
+        lines = ctx.case.sql.split("\n")[:_SQL_LINES_SHOWN]
+        return ["  (the file changed since collection; the SQL as parsed:)"] + [
+            f"  {line}".rstrip() for line in lines
+        ]
     content = ctx.text[span.start + 1 : span.end - 1]
     first = span.line
     if "\n" in content:

@@ -86,6 +86,33 @@ def test_failure_report_has_location_sql_and_diff(pytester: pytest.Pytester) -> 
     assert "Traceback" not in result.stdout.str()
 
 
+def test_a_file_edited_during_the_run_is_not_misquoted(
+    pytester: pytest.Pytester,
+) -> None:
+    """Reports quote the text that was parsed, never a later edit."""
+    pytester.makeconftest(
+        """
+        def pytest_collection_finish(session):
+            path = session.items[0].path
+            path.write_text("# edited\\n" + path.read_text())
+        """
+    )
+    pytester.makefile(
+        ".sqltest",
+        edited="@database :memory:\ntest mismatch {\n    SELECT 3;\n}\n"
+        "expect {\n    2\n}\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "edited.sqltest:2: mismatch failed",
+            "  (the file changed since collection; the SQL as parsed:)",
+            "  SELECT 3;",
+        ]
+    )
+
+
 def test_error_mismatch_report_shows_the_message(pytester: pytest.Pytester) -> None:
     pytester.makefile(
         ".sqltest",
