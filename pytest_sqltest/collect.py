@@ -145,17 +145,23 @@ class SqltestItem(pytest.Item):
     def watchdog(self) -> runner.Watchdog:
         """Holds the case's database; interrupts it when a time limit expires.
 
-        Made when the item is set up (or when a limit expires first) and
-        dropped at teardown: an item that has not run, was skipped or has
-        finished carries none.
+        Made when the item starts running (pytest-timeout sets its limit
+        before setup) and dropped at teardown or when that limit is
+        cancelled: an item that has not run or has finished carries none.
         """
         if self._watchdog is None:
             self._watchdog = runner.Watchdog(self.config.stash[SETTINGS_KEY].timeout)
         return self._watchdog
 
-    def expire(self, seconds: float, limit: str) -> None:
-        """A time limit of the whole item expired: stop its database."""
-        self.watchdog.expire(seconds, limit)
+    def drop_watchdog(self) -> None:
+        """Let go of the watchdog (and its database) once the item is over.
+
+        A limit that fires later still holds the old watchdog, which no
+        longer watches anything, so it cannot touch a later run.
+        """
+        if self._watchdog is not None:
+            self._watchdog.detach()
+            self._watchdog = None
 
     def _initrequest(self) -> None:
         """Build the fixture request; pytest calls this just before setup."""
@@ -203,9 +209,7 @@ class SqltestItem(pytest.Item):
     def teardown(self) -> None:
         """Close what the item opened and keep no engine state afterwards."""
         factory, self.factory = self.factory, None
-        if self._watchdog is not None:
-            self._watchdog.detach()
-            self._watchdog = None
+        self.drop_watchdog()
         if self.direct and factory is not None:
             factory.close()
 

@@ -30,7 +30,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: object) -> bool | None
     if not isinstance(item, SqltestItem):
         return None
     seconds = float(getattr(settings, "timeout"))  # noqa: B009 - a namedtuple
-    expire = partial(item.expire, seconds, "pytest-timeout")
+    expire = partial(item.watchdog.expire, seconds, "pytest-timeout")
     item.stash[_DEADLINE_KEY] = deadlines.call_after(seconds, expire)
     return True
 
@@ -43,6 +43,9 @@ def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
         return None
     deadline.cancel()
     del item.stash[_DEADLINE_KEY]
+    # Items skipped by a mark never reach teardown(); this is their end.
+    assert isinstance(item, SqltestItem)
+    item.drop_watchdog()
     return True
 
 
