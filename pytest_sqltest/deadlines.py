@@ -19,6 +19,7 @@ import itertools
 import os
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -81,9 +82,12 @@ class Scheduler:
                 due = self._next_due()
             if due.cancelled:
                 continue
-            threading.Thread(
-                target=due.callback, name="sqltest-deadline-expired", daemon=True
-            ).start()
+            try:
+                threading.Thread(
+                    target=due.callback, name="sqltest-deadline-expired", daemon=True
+                ).start()
+            except RuntimeError:  # no thread to spare: call it here, late or not
+                _call_here(due.callback)
 
     def _next_due(self) -> Deadline:
         """Wait (holding the condition) until a deadline passes; pop it."""
@@ -97,6 +101,14 @@ class Scheduler:
             if wait <= 0:
                 return heapq.heappop(self._pending)
             self._condition.wait(wait)
+
+
+def _call_here(callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the deadline thread, which must survive it."""
+    try:
+        callback()
+    except Exception:
+        traceback.print_exc()
 
 
 _scheduler = Scheduler()

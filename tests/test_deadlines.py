@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from pytest_sqltest import deadlines
 from pytest_sqltest.runner import Watchdog
 
@@ -80,3 +82,23 @@ def test_a_query_limit_that_fires_after_its_query_cannot_hit_the_next() -> None:
         assert watchdog.expired is None
         watchdog.expire(60, "--sql-timeout", watchdog._queries)
         assert watchdog.expired == (60, "--sql-timeout")
+
+
+def test_without_threads_to_spare_callbacks_run_on_the_deadline_thread(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    scheduler = deadlines.Scheduler()
+    scheduler.call_after(60, lambda: None)  # starts the deadline thread
+    fired = threading.Event()
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    def fail() -> None:
+        raise ValueError("interrupt failed")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    scheduler.call_after(0.01, fail)
+    scheduler.call_after(0.05, fired.set)
+    assert fired.wait(5)  # the failing callback did not stop the thread
+    assert "ValueError: interrupt failed" in capfd.readouterr().err
