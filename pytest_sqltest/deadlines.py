@@ -22,6 +22,10 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
+
+#: Heap size below which cancelled deadlines are left to expire on their own.
+_MIN_COMPACTION: Final = 64
 
 
 @dataclass(order=True)
@@ -46,6 +50,7 @@ class Scheduler:
         self._pending: list[Deadline] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._compact_at = _MIN_COMPACTION
 
     def call_after(self, seconds: float, callback: Callable[[], object]) -> Deadline:
         """Call ``callback`` once ``seconds`` from now unless cancelled first."""
@@ -63,18 +68,19 @@ class Scheduler:
         return deadline
 
     def _compact(self) -> None:
-        """Drop cancelled deadlines once they are most of the heap.
+        """Drop cancelled deadlines once the heap has doubled since last time.
 
         Queries usually end long before their limit, so cancelled entries
-        pile up behind the earliest one; rebuilding when they outnumber the
-        live ones keeps the heap proportional to what is really pending.
+        pile up behind the earliest one; rebuilding the heap whenever it
+        doubles keeps it proportional to what is really pending, at an
+        amortised constant cost per deadline.
         """
-        if len(self._pending) < 64:
+        if len(self._pending) < self._compact_at:
             return
         live = [deadline for deadline in self._pending if not deadline.cancelled]
-        if len(live) * 2 < len(self._pending):
-            heapq.heapify(live)
-            self._pending = live
+        heapq.heapify(live)
+        self._pending = live
+        self._compact_at = max(_MIN_COMPACTION, 2 * len(live))
 
     def _serve(self) -> None:
         while True:

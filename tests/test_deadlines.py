@@ -102,3 +102,24 @@ def test_without_threads_to_spare_callbacks_run_on_the_deadline_thread(
     scheduler.call_after(0.05, fired.set)
     assert fired.wait(5)  # the failing callback did not stop the thread
     assert "ValueError: interrupt failed" in capfd.readouterr().err
+
+
+def test_many_live_deadlines_are_not_rescanned_on_every_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compaction is amortised: the heap is rebuilt when it doubles, not per call."""
+    rebuilds: list[int] = []
+    heapify = deadlines.heapq.heapify
+    monkeypatch.setattr(
+        deadlines.heapq,
+        "heapify",
+        lambda heap: rebuilds.append(len(heap)) or heapify(heap),
+    )
+    scheduler = deadlines.Scheduler()
+    live = [scheduler.call_after(60, lambda: None) for _ in range(5_000)]
+    for _ in range(5_000):
+        scheduler.call_after(60, lambda: None).cancel()
+    assert 0 < len(rebuilds) < 20  # one per doubling, not one per call
+    assert len(scheduler._pending) <= 2 * len(live) + 64
+    for deadline in live:
+        deadline.cancel()
