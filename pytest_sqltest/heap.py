@@ -15,9 +15,9 @@ collected as before.
 
 This module is a plugin of its own (``pytest_plugins`` of the entry point)
 for the order of its ``pytest_configure``. The freeze is undone when the
-session's config is cleaned up, after
-pytest's own final collections, so a process that runs pytest several
-times (pytester, IDE daemons) does not keep one run's garbage forever.
+session's config is cleaned up, after pytest's own final collections, so a
+process that runs pytest several times (pytester, IDE daemons) does not
+keep one run's garbage forever. ``-p no:pytest_sqltest.heap`` turns it off.
 """
 
 from __future__ import annotations
