@@ -164,7 +164,11 @@ class SqltestItem(pytest.Item):
             self._watchdog = None
 
     def _initrequest(self) -> None:
-        """Build the fixture request; pytest calls this just before setup."""
+        """Build the fixture request; pytest calls this just before setup.
+
+        Also for items that call the fixture functions directly: plugins
+        read ``funcargs`` and the request of any item while it runs.
+        """
         build_request(self)
 
     def setup(self) -> None:
