@@ -52,7 +52,9 @@ _DIRECTIVE_SET: Final = frozenset(DIRECTIVES)
 # One alternative per token class, after any blanks (which make no token).
 # A path can only win over an identifier by containing a dot, which makes it
 # strictly longer, so trying it first gives longest-match semantics; greedy
-# backtracking finds its rightmost dot.
+# backtracking finds its rightmost dot. ``word`` is tried first only when no
+# path character follows it (the common case, kept cheap); ``word2`` is the
+# same identifier after ``path`` failed, e.g. ``name/x`` without a dot.
 _TOKEN: Final = re.compile(
     r"""
     [ \t\r]*
