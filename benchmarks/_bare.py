@@ -20,8 +20,8 @@ from types import ModuleType
 
 from _corpus import FilePlan
 
-from pytest_sqltest.backends.cli_output import MARKER_STATEMENT, ShellKind, build_args
 from pytest_sqltest.dsl.model import DatabaseKind, Matrix, Snapshot, Test
+from pytest_sqltest.engines.cli.output import MARKER_STATEMENT, ShellKind, build_args
 
 #: The plugin's default ``--sql-timeout``: a query the shell never finishes
 #: (an engine too old for the SQL) costs both sides this long, not forever.

@@ -140,7 +140,7 @@ def engine_cases(bench: Bench, name: str) -> list[BareCase]:
     """The SQL the items that ran gave to the engine, for the bare loops."""
     from pytest_sqltest.defaultdb.cache import DefaultDatabases
     from pytest_sqltest.dsl.model import DatabaseKind
-    from pytest_sqltest.settings import _default_db_cache
+    from pytest_sqltest.plugin.settings import _default_db_cache
 
     class _NoCache:
         cache = None

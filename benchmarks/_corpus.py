@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pytest_sqltest.dsl import load
 from pytest_sqltest.dsl.model import SqltestFile
-from pytest_sqltest.naming import CollectedCase, collected_cases
+from pytest_sqltest.runner.naming import CollectedCase, collected_cases
 
 #: The files of the generated sample corpus (``--quick`` without ``--corpus``).
 SAMPLE_FILES = {

@@ -20,12 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-from pytest_sqltest.backends.base import DatabaseConfig
-from pytest_sqltest.backends.cli import CliBackend
-from pytest_sqltest.backends.cli_output import MARKER_STATEMENT
+from pytest_sqltest.backend.contract import DatabaseConfig
 from pytest_sqltest.compare import compare
 from pytest_sqltest.dsl import load
 from pytest_sqltest.dsl.model import DatabaseKind, SqltestFile, Test
+from pytest_sqltest.engines.cli.backend import CliBackend
+from pytest_sqltest.engines.cli.output import MARKER_STATEMENT
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -1,31 +1,10 @@
-"""Command line: ``python -m pytest_sqltest COMMAND …``."""
+"""``python -m pytest_sqltest``: see :mod:`pytest_sqltest.commands`."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
 
-from pytest_sqltest import check
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Build the parser; each subcommand module registers itself."""
-    parser = argparse.ArgumentParser(
-        prog="python -m pytest_sqltest",
-        description="Tools for .sqltest files (tests run through pytest).",
-    )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    check.add_parser(subparsers)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
-    status: int = args.run(args)
-    return status
-
+from pytest_sqltest.commands import main
 
 if __name__ == "__main__":
     sys.exit(main())

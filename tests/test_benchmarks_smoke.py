@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_binary
+from tests.support import require_binary
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 #: The five figures, in order; ``scale`` prints one line per measurement.

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.support import CORPUS
 
 pytestmark = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"the conformance corpus is not at {CORPUS}"

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from pytest_sqltest.textutil import WHITE_SPACE
+from pytest_sqltest.dsl.text import WHITE_SPACE
 
 Ranges = list[tuple[int, int]]
 

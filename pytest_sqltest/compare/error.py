@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from pytest_sqltest.backends.base import QueryResult
+from pytest_sqltest.backend.contract import QueryResult
 from pytest_sqltest.compare.mismatch import Mismatch, join_rows
 from pytest_sqltest.compare.regex import RegexError, compile_regex
 from pytest_sqltest.dsl.model import ErrorExpectation
-from pytest_sqltest.textutil import split_whitespace
+from pytest_sqltest.dsl.text import split_whitespace
 
 #: Box-drawing bar some engines use to frame messages; ignored when matching.
 _FRAME_BAR: Final = "\u2502"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_sqltest.backends.base import QueryResult
+from pytest_sqltest.backend.contract import QueryResult
 from pytest_sqltest.compare.diff import unified_diff
 from pytest_sqltest.compare.mismatch import Mismatch, join_rows
 

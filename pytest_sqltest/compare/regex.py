@@ -18,7 +18,7 @@ from typing import Final
 
 from pytest_sqltest.compare.charclass import CharClass, literal
 from pytest_sqltest.compare.scanner import INVALID_UTF8, RegexError, Scanner
-from pytest_sqltest.textutil import WHITE_SPACE
+from pytest_sqltest.dsl.text import WHITE_SPACE
 
 __all__ = ["RegexError", "compile_regex", "translate"]
 

@@ -11,7 +11,7 @@ from pytest_sqltest.compare.charclass import (
     posix_class,
     unicode_class,
 )
-from pytest_sqltest.textutil import WHITE_SPACE
+from pytest_sqltest.dsl.text import WHITE_SPACE
 
 #: ``\X`` escapes that stand for one character.
 _CONTROL_ESCAPES: Final = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pytest_sqltest.backends.base import QueryResult
+from pytest_sqltest.backend.contract import QueryResult
 from pytest_sqltest.compare.mismatch import Mismatch, join_rows, unexpected_error
 from pytest_sqltest.dsl.model import UnorderedExpectation
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
+from pytest_sqltest.backend.errors import CreateDatabaseError
 from pytest_sqltest.defaultdb.build import (
     DEFAULT_FILE,
     NO_ROWID_ALIAS_FILE,
     build_default_databases,
 )
 from pytest_sqltest.dsl.model import DatabaseKind
-from pytest_sqltest.errors import CreateDatabaseError
 
 
 class DefaultDatabases:

@@ -1,20 +1,28 @@
-"""The ``.sqltest`` language: lexer, parser, validation and model."""
+"""The ``.sqltest`` language: lexer, parser, validation and model.
+
+The bottom layer of the package: it does no I/O beyond :func:`load` and
+imports nothing of the package outside itself. Importing the model (as
+the backend contract does) does not load the parser; :func:`parse` loads
+it on first use.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Collection, Sequence
 
+from pytest_sqltest.dsl.diagnostics import Diagnostic, ParseError
+from pytest_sqltest.dsl.errors import SqltestError
 from pytest_sqltest.dsl.matrix import MatrixExpansion, expand_matrix
 from pytest_sqltest.dsl.model import REFERENCE_BACKENDS, SqltestFile
-from pytest_sqltest.dsl.parser import MAX_DIAGNOSTICS, Parser
 from pytest_sqltest.dsl.source import LineIndex
-from pytest_sqltest.dsl.validate import validate
-from pytest_sqltest.errors import Diagnostic, ParseError
 
 __all__ = [
     "REFERENCE_BACKENDS",
+    "Diagnostic",
     "MatrixExpansion",
+    "ParseError",
+    "SqltestError",
     "expand_matrix",
     "load",
     "parse",
@@ -35,6 +43,9 @@ def parse(
     :param backends: The names accepted by ``@backend`` and ``expect @name``.
     :raises ParseError: with every problem found (up to 20).
     """
+    from pytest_sqltest.dsl.parser import MAX_DIAGNOSTICS, Parser
+    from pytest_sqltest.dsl.validate import validate
+
     parser = Parser(text, path, _names(backends))
     file = parser.parse()
     diagnostics = parser.diagnostics[:MAX_DIAGNOSTICS]

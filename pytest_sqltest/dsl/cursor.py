@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Final, NoReturn
 
 from pytest_sqltest.dsl import lexer as hints
+from pytest_sqltest.dsl.diagnostics import Diagnostic
 from pytest_sqltest.dsl.lexer import Kind, Token, describe, printable, tokenize
 from pytest_sqltest.dsl.model import Capability, Condition, Span
 from pytest_sqltest.dsl.source import LineIndex
-from pytest_sqltest.errors import Diagnostic
 
 #: Diagnostics reported per file at most; later ones are mostly noise.
 MAX_DIAGNOSTICS: Final = 20

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Final, NamedTuple
 
-from pytest_sqltest.textutil import trim
+from pytest_sqltest.dsl.text import trim
 
 DIRECTIVES: Final = (
     "@database",

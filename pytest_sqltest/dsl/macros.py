@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pytest_sqltest.textutil import WHITE_SPACE, trim
+from pytest_sqltest.dsl.text import WHITE_SPACE, trim
 
 #: The engine's maximum expression nesting depth in the analysed revision.
 EXPR_DEPTH_LIMIT: Final = 100

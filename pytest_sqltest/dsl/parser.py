@@ -14,10 +14,10 @@ from typing import Final, TypedDict
 from pytest_sqltest.dsl import lexer as hints
 from pytest_sqltest.dsl import model as m
 from pytest_sqltest.dsl.cursor import MAX_DIAGNOSTICS, Abandon, TokenCursor
+from pytest_sqltest.dsl.diagnostics import Diagnostic
 from pytest_sqltest.dsl.lexer import Kind, Token, describe
 from pytest_sqltest.dsl.macros import MacroError, expand_macros
-from pytest_sqltest.errors import Diagnostic
-from pytest_sqltest.textutil import lines, trim
+from pytest_sqltest.dsl.text import lines, trim
 
 __all__ = ["MAX_DIAGNOSTICS", "Parser"]
 

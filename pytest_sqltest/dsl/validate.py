@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 from pytest_sqltest.dsl import model as m
+from pytest_sqltest.dsl.diagnostics import Diagnostic
 from pytest_sqltest.dsl.lexer import did_you_mean
 from pytest_sqltest.dsl.matrix import EXPANSION_LIMIT, expansion_count, referenced_names
 from pytest_sqltest.dsl.statements import count_statements
-from pytest_sqltest.errors import Diagnostic
 
 Rule = Callable[[m.SqltestFile], Iterator[Diagnostic]]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pytest_sqltest.backend.values import render_value, sqlite_real
 from pytest_sqltest.defaultdb import build, build_default_databases
-from pytest_sqltest.render import render_value, sqlite_real
-from tests.conftest import require_binary
 from tests.defaultdb.oracle import ORACLE
+from tests.support import require_binary
 
 USERS_COLUMNS = (
     "first_name TEXT, last_name TEXT, email TEXT, phone_number TEXT, address TEXT,"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_sqltest.backend.values import sqlite_real
 from pytest_sqltest.defaultdb import GENERATOR_VERSION, fingerprint, generate_rows
 from pytest_sqltest.defaultdb.fake import _rust_display, load_word_lists, numerify
-from pytest_sqltest.render import sqlite_real
 from tests.defaultdb.support import scripted
 
 SPEC_FINGERPRINT = "b31133fd2ae3bc7e97e1b08c5fcde0775f5057810e23d2bde1654c9207b5db48"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pytest_sqltest.dsl import parse, parse_bytes  # noqa: E402
-from pytest_sqltest.errors import ParseError  # noqa: E402
+from pytest_sqltest.dsl.diagnostics import ParseError  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 DATA = Path(__file__).resolve().parents[1] / "data"

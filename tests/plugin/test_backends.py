@@ -4,48 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-#: A complete third-party backend, registered from a conftest: a real SQLite
-#: engine that claims the `js` profile and only the `trigger` capability.
-THIRD_PARTY = """
-import sqlite3
-
-from pytest_sqltest.backends.base import Backend, Database, QueryResult
-from pytest_sqltest.dsl.model import Capability
-
-
-class MiniDatabase(Database):
-    def __init__(self):
-        self.connection = sqlite3.connect(":memory:", isolation_level=None)
-
-    def execute_setup(self, sql):
-        return self.execute(sql)
-
-    def execute(self, sql):
-        try:
-            rows = self.connection.execute(sql).fetchall()
-        except sqlite3.Error as exc:
-            return QueryResult.failure(str(exc))
-        return QueryResult.success([[str(v) for v in row] for row in rows])
-
-    def interrupt(self):
-        self.connection.interrupt()
-
-    def close(self):
-        self.connection.close()
-
-
-class MiniBackend(Backend):
-    name = "mini"
-    profile = "js"
-    capabilities = frozenset({Capability.TRIGGER})
-
-    def open(self, config):
-        return MiniDatabase()
-
-
-def pytest_sqltest_register_backends(registry, config):
-    registry.register("mini", MiniBackend, description="test backend")
-"""
+from tests.plugin.support import THIRD_PARTY
 
 FILE = """\
 @database :memory:
@@ -130,6 +89,8 @@ def test_conftest_can_override_the_backend_fixture(pytester: pytest.Pytester) ->
         + """
 import pytest
 
+from tests.plugin.support import THIRD_PARTY
+
 opened = []
 
 class CountingBackend(MiniBackend):
@@ -190,7 +151,7 @@ def test_missing_cli_binary_is_one_usage_error(pytester: pytest.Pytester) -> Non
 def test_xdist_workers_receive_the_resolved_settings(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
-        from pytest_sqltest.settings import SETTINGS_KEY
+        from pytest_sqltest.plugin.settings import SETTINGS_KEY
 
         def pytest_sessionstart(session):
             config = session.config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import require_binary
+from tests.support import require_binary
 
 HEALTHY = """\
 @database :memory:

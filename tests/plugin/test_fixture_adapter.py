@@ -1,6 +1,6 @@
 """The private fixture adapter: fails loudly if pytest changes underneath.
 
-``pytest_sqltest._fixturerequest`` relies on private pytest attributes (as
+``pytest_sqltest.plugin._fixturerequest`` relies on private pytest attributes (as
 pytest's own doctest items do); these tests pin what it must deliver.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_sqltest import _fixturerequest
+from pytest_sqltest.plugin import _fixturerequest
 
 CASE_ON_TEMP = "@database :temp:\ntest t { SELECT 1; }\nexpect { 1 }\n"
 
@@ -54,7 +54,7 @@ def test_override_in_a_subdirectory_conftest(pytester: pytest.Pytester) -> None:
     sub = pytester.mkdir("sub")
     (sub / "conftest.py").write_text(
         "import pytest\n"
-        "from pytest_sqltest.backends.sqlite import SqliteBackend\n\n"
+        "from pytest_sqltest.engines.sqlite.backend import SqliteBackend\n\n"
         "class Marked(SqliteBackend):\n"
         "    def open(self, config):\n"
         "        print('marked backend opened', config.declared)\n"

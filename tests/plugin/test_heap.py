@@ -10,9 +10,13 @@ CASE = "@database :memory:\ntest t { SELECT 1; }\nexpect { 1 }\n"
 REPORTER = """
 import gc
 
+import pytest
+
+@pytest.hookimpl(trylast=True)
 def pytest_configure(config):
-    # Registered after the plugin's unfreeze, so it runs before it, as
-    # pytest's own end-of-session collections do.
+    # Registered after the plugin's unfreeze, so it runs before it, as the
+    # cleanup of pytest's unraisable-exception plugin (whose configure runs
+    # after the plugin's) does its end-of-session collections.
     config.add_cleanup(lambda: print("frozen at cleanup:", gc.get_freeze_count()))
 
 def pytest_runtest_call(item):

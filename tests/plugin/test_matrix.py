@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import require_binary
-from tests.plugin.test_backends import THIRD_PARTY
+from tests.plugin.support import THIRD_PARTY
+from tests.support import require_binary
 
 MATRIX = """\
 @database :memory:
@@ -88,3 +88,42 @@ def test_unknown_oracle_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sql-oracle=nope")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--sql-oracle: unknown backend 'nope'*"])
+
+
+#: A shell that takes its script and then never answers.
+SILENT_SHELL = """#!{python}
+import sys, time
+sys.stdin.read()
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        (["--sql-timeout=1"], "timeout after 1s (--sql-timeout)"),
+        (["--sql-timeout=0", "--timeout=2"], "timeout after 2s (pytest-timeout)"),
+    ],
+    ids=["sql-timeout", "pytest-timeout"],
+)
+def test_an_oracle_that_never_answers_is_stopped_by_the_case_limit(
+    pytester: pytest.Pytester, limit: list[str], message: str
+) -> None:
+    import sys
+    import time
+
+    shell = pytester.path / "sqlite3"
+    shell.write_text(SILENT_SHELL.format(python=sys.executable))
+    shell.chmod(0o755)
+    pytester.makeconftest(THIRD_PARTY)
+    pytester.makefile(
+        ".sqltest",
+        m="@database :memory:\n@var v { 1 }\nmatrix one {\n    SELECT $v;\n}\n",
+    )
+    started = time.monotonic()
+    result = pytester.runpytest(
+        "--sql-backend=mini", "--sql-oracle=cli", f"--sql-binary={shell}", *limit
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])
+    assert time.monotonic() - started < 20

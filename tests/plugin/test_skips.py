@@ -90,7 +90,7 @@ def test_integrity_fixtures_are_skipped(pytester: pytest.Pytester) -> None:
 def test_snapshots_skip_on_backends_that_cannot_explain(
     pytester: pytest.Pytester,
 ) -> None:
-    from tests.plugin.test_backends import THIRD_PARTY
+    from tests.plugin.support import THIRD_PARTY
 
     pytester.makeconftest(THIRD_PARTY)
     pytester.makefile(

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.support import CORPUS
 
 FILES = ("char.sqltest", "concat.sqltest", "collate.sqltest")
 #: The first row of a multi-line exact block.

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 
-from pytest_sqltest.backends.base import (
+from pytest_sqltest.backend import (
     ALL_CAPABILITIES,
     Backend,
+    CreateDatabaseError,
     Database,
     DatabaseConfig,
     QueryResult,
+    QueryTimeout,
+    reference_real,
+    render_value,
 )
-from pytest_sqltest.errors import CreateDatabaseError, QueryTimeout
-from pytest_sqltest.render import reference_real, render_value
+
+#: SQLite VM steps between two looks at the interrupt flag.
+_CHECK_EVERY = 1000
 
 
 class ReferenceDatabase(Database):
@@ -30,30 +35,45 @@ class ReferenceDatabase(Database):
             )
         except sqlite3.Error as exc:
             raise CreateDatabaseError(str(exc)) from exc
+        #: Set by interrupt(), from another thread, and never cleared: a
+        #: limit that expires between two statements stops the next one.
         self.interrupted = False
+        #: Whether the current statement started running (it prepared).
+        self.stepped = False
+        self.connection.set_progress_handler(lambda: self.interrupted, _CHECK_EVERY)
+        self.connection.set_trace_callback(self._started)
+
+    def _started(self, _statement: str) -> None:
+        self.stepped = True  # SQLite traces a statement when it starts running
 
     def execute_setup(self, sql: str) -> QueryResult:
-        return self.execute(sql)
+        return self.execute(sql)  # rows are discarded by the runner
 
     def execute(self, sql: str) -> QueryResult:
         rows: list[list[str]] = []
-        rest = sql
+        rest, statement = sql, ""
         try:
             while rest.strip():
                 statement, rest = _first_statement(rest)
+                if self.interrupted:
+                    raise QueryTimeout(0.0, statement.strip())
+                self.stepped = False
                 cursor = self.connection.execute(statement)
                 rows += [
                     [render_value(v, reference_real) for v in row] for row in cursor
                 ]
         except sqlite3.Error as exc:
             if self.interrupted:
-                raise QueryTimeout(0.0, sql.strip().split("\n")[0]) from None
-            return QueryResult.failure(str(exc))
+                raise QueryTimeout(0.0, statement.strip()) from None
+            # The reference engine marks statements that failed to prepare.
+            prefix = "" if self.stepped else "Parse error: "
+            return QueryResult.failure(prefix + str(exc))
         return QueryResult.success(rows)
 
     def interrupt(self) -> None:
+        # The progress handler stops the running statement; nothing here can
+        # fail, even after close().
         self.interrupted = True
-        self.connection.interrupt()
 
     def close(self) -> None:
         self.connection.close()

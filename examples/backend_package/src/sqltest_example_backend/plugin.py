@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_sqltest.backends.registry import BackendRegistry
+from pytest_sqltest.backend import BackendRegistry
 from sqltest_example_backend.backend import ReferenceRenderingBackend
 
 

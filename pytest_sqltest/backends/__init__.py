@@ -1,1 +1,0 @@
-"""Backends: engine adapters behind one small contract."""

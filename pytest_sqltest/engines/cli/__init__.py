@@ -1,0 +1,1 @@
+"""``--sql-backend=cli``: a ``sqlite3`` or ``tursodb`` shell binary."""

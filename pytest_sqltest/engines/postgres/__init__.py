@@ -1,0 +1,1 @@
+"""``--sql-backend=postgres``: a PostgreSQL server, a fresh database per case."""

@@ -1,0 +1,1 @@
+"""``--sql-backend=sqlite``: SQLite in-process through a DB-API module."""

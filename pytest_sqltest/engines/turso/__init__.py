@@ -1,0 +1,1 @@
+"""``--sql-backend=turso``: the Turso engine in-process (pyturso)."""

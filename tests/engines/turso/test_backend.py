@@ -1,0 +1,373 @@
+"""The turso backend on the real engine (pyturso), shaped like the ``rust`` backend."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pytest_sqltest.backend.contract import (
+    ALL_CAPABILITIES,
+    Database,
+    DatabaseConfig,
+    QueryResult,
+)
+from pytest_sqltest.backend.errors import (
+    BackendNotAvailable,
+    CreateDatabaseError,
+    QueryTimeout,
+)
+from pytest_sqltest.dsl.model import Condition, DatabaseKind
+from pytest_sqltest.engines.turso.backend import TursoBackend
+from pytest_sqltest.engines.turso.execute import SqlFailure, StepCodes, run_script
+
+ENDLESS = (
+    "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) "
+    "SELECT count(*) FROM r;"
+)
+MEMORY = DatabaseConfig(kind=DatabaseKind.MEMORY, path=None)
+
+
+@pytest.fixture
+def backend() -> TursoBackend:
+    return TursoBackend()
+
+
+@pytest.fixture
+def db(backend: TursoBackend) -> Iterator[Database]:
+    database = backend.open(MEMORY)
+    yield database
+    database.close()
+
+
+def rows(result: QueryResult) -> list[list[str]]:
+    assert result.error is None, result.error
+    return [list(row) for row in result.rows]
+
+
+# -- the backend object ------------------------------------------------------
+
+
+def test_backend_attributes(backend: TursoBackend) -> None:
+    assert backend.name == "turso"
+    assert backend.profile == "rust"
+    assert backend.capabilities == ALL_CAPABILITIES
+    assert backend.conditions == frozenset()
+    assert TursoBackend(mvcc=True).conditions == {Condition.MVCC}
+    assert backend.supports_snapshots
+    version = importlib.metadata.version("pyturso")
+    assert backend.describe() == f"turso {version} (pyturso)"
+
+
+def test_missing_binding_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "turso._turso", None)  # makes the import fail
+    with pytest.raises(BackendNotAvailable, match=r"pytest-sqltest\[turso\]"):
+        TursoBackend()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "CREATE TABLE t(a INT, b TEXT) STRICT; INSERT INTO t VALUES (1, 'x');",
+        "CREATE TABLE t(a); CREATE TABLE log(a);"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (1); END;",
+        "CREATE TABLE t(a); CREATE MATERIALIZED VIEW v AS SELECT a FROM t;",
+        "CREATE TYPE n AS UNION(i INT, f REAL);",
+    ],
+    ids=["strict", "trigger", "materialized_views", "custom_types"],
+)
+def test_claimed_capabilities_work(db: Database, script: str) -> None:
+    assert db.execute(script).error is None
+
+
+def test_strict_tables_check_types(db: Database) -> None:
+    result = db.execute("CREATE TABLE t(a INTEGER) STRICT; INSERT INTO t VALUES ('x');")
+    assert result.error is not None
+    assert "cannot store TEXT value in INTEGER column t.a" in result.error
+
+
+def test_explain_returns_rows_for_snapshots(db: Database) -> None:
+    assert rows(db.execute("EXPLAIN SELECT 1;"))
+    assert rows(db.execute("EXPLAIN QUERY PLAN SELECT 1;"))
+
+
+# -- results -----------------------------------------------------------------
+
+VALUES = [
+    ("NULL", ""),
+    ("42", "42"),
+    ("-9223372036854775808", "-9223372036854775808"),
+    ("'text'", "text"),
+    ("'a|b'", "a|b"),
+    ("x'41'", "A"),
+    ("x''", ""),
+    ("x'41ff42'", "A\ufffdB"),
+    ("0.1 + 0.2", "0.3"),
+    ("2.0 / 3", "0.666666666666667"),
+    ("radians(1)", "0.017453292519943"),
+    ("0.000123456789012345678", "0.000123456789012"),
+    ("1e-5", "1.0e-5"),
+    ("-2.5e-7", "-2.5e-7"),
+    ("999999999999999.9", "1000000000000000"),
+    ("100000000000000.5", "100000000000000"),
+    ("99999999999999.99", "100000000000000"),
+    ("999.9999999999994", "1000.0"),
+    ("1e15", "1.0e+15"),
+    ("1234567.1234567891", "1234567.12345679"),
+    ("100.0", "100.0"),
+    ("-0.0", "0.0"),
+    ("1e308 * 10", "Inf"),
+    ("-1e308 * 10", "-Inf"),
+]
+
+
+@pytest.mark.parametrize(("expression", "text"), VALUES)
+def test_values_render_like_the_reference(
+    db: Database, expression: str, text: str
+) -> None:
+    assert rows(db.execute(f"SELECT {expression};")) == [[text]]
+
+
+def test_rows_of_all_statements_are_concatenated(db: Database) -> None:
+    script = (
+        "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2, NULL);\n"
+        "SELECT a FROM t ORDER BY a; SELECT a, b FROM t WHERE a = 2;\n"
+        "-- a comment\n; ;\nSELECT 'end'  /* trailing */"
+    )
+    assert rows(db.execute(script)) == [["1"], ["2"], ["2", ""], ["end"]]
+
+
+def test_statement_ends_are_found_after_non_ascii_text(db: Database) -> None:
+    script = "SELECT 'é€😀;'; SELECT 2;\nSELECT 'ü';"
+    assert rows(db.execute(script)) == [["é€😀;"], ["2"], ["ü"]]
+
+
+def test_trigger_bodies_keep_their_semicolons(db: Database) -> None:
+    script = (
+        "CREATE TABLE t(a); CREATE TABLE log(a);\n"
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+        "  INSERT INTO log VALUES (new.a); INSERT INTO log VALUES (';');\n"
+        "END;\nINSERT INTO t VALUES (7); SELECT a FROM log ORDER BY rowid;"
+    )
+    assert rows(db.execute(script)) == [["7"], [";"]]
+
+
+def test_empty_and_comment_only_scripts_have_no_rows(db: Database) -> None:
+    for script in ("", "  \n", "-- nothing", "/* x */ ;;"):
+        assert db.execute(script) == QueryResult.success([])
+
+
+def test_unbound_parameters_are_null(db: Database) -> None:
+    result = db.execute("SELECT ?1, ?, :a, @b, $c, typeof(?9);")
+    assert rows(result) == [["", "", "", "", "", "null"]]
+
+
+# -- errors ------------------------------------------------------------------
+
+ERRORS = [
+    pytest.param("selec 1;", 'Parse error: near "selec": syntax error', id="syntax"),
+    pytest.param("SELECT 1 +", "Parse error: incomplete input", id="incomplete"),
+    pytest.param(
+        "SELECT * FROM nope;", "Parse error: no such table: nope", id="prepare"
+    ),
+    pytest.param(
+        "CREATE TABLE t(a PRIMARY KEY); INSERT INTO t VALUES (1), (1);",
+        "UNIQUE constraint failed: t.a",
+        id="step-constraint",
+    ),
+    pytest.param(
+        "SELECT abs(-9223372036854775808);", "integer overflow", id="step-runtime"
+    ),
+]
+
+
+@pytest.mark.parametrize(("script", "message"), ERRORS)
+def test_error_shapes(db: Database, script: str, message: str) -> None:
+    assert db.execute(script) == QueryResult.failure(message)
+
+
+def test_rows_before_an_error_are_dropped(db: Database) -> None:
+    result = db.execute("SELECT 1; SELECT 2; SELECT * FROM nope; SELECT 3;")
+    assert result == QueryResult.failure("Parse error: no such table: nope")
+
+
+def test_an_error_stops_execution_but_keeps_earlier_effects(db: Database) -> None:
+    result = db.execute("CREATE TABLE a(x); selec; CREATE TABLE b(x);")
+    assert result.error is not None
+    assert rows(db.execute("SELECT name FROM sqlite_schema;")) == [["a"]]
+
+
+def test_setup_rows_are_discarded_and_errors_reported(db: Database) -> None:
+    setup = "CREATE TABLE t(a); INSERT INTO t VALUES (1); SELECT 1;"
+    assert db.execute_setup(setup) == QueryResult()
+    assert db.execute_setup("SELECT * FROM nope;") == QueryResult.failure(
+        "Parse error: no such table: nope"
+    )
+    assert rows(db.execute("SELECT a FROM t")) == [["1"]]
+
+
+# -- files -------------------------------------------------------------------
+
+
+def make_fixture(path: Path) -> bytes:
+    con = sqlite3.connect(path)
+    con.executescript("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2);")
+    con.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["plain.db", "with space.db", "odd?name#1%.db"])
+def test_readonly_file_is_never_modified(
+    backend: TursoBackend,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    fixtures, scratch = tmp_path / "fixtures", tmp_path / "scratch"
+    fixtures.mkdir()
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    path = fixtures / name
+    before = hashlib.sha256(make_fixture(path)).hexdigest()
+    config = DatabaseConfig(
+        kind=DatabaseKind.PATH, path=path, readonly=True, declared=name
+    )
+    database = backend.open(config)
+    # Like the reference's rust backend, writes succeed (on a private copy).
+    assert rows(
+        database.execute("INSERT INTO t VALUES (3); SELECT sum(a) FROM t;")
+    ) == [["6"]]
+    database.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in fixtures.iterdir()) == [name]
+    assert list(scratch.iterdir()) == []  # the copy is gone
+
+
+def test_missing_readonly_file_is_an_error(
+    backend: TursoBackend, tmp_path: Path
+) -> None:
+    path = tmp_path / "missing.db"
+    config = DatabaseConfig(
+        kind=DatabaseKind.PATH, path=path, readonly=True, declared="missing.db"
+    )
+    with pytest.raises(CreateDatabaseError, match=r"missing\.db"):
+        backend.open(config)
+    assert not path.exists()
+
+
+def test_not_a_database_is_a_create_error(
+    backend: TursoBackend, tmp_path: Path
+) -> None:
+    path = tmp_path / "junk.db"
+    path.write_text("this is not a database file, just some text" * 100)
+    config = DatabaseConfig(kind=DatabaseKind.PATH, path=path, declared="junk.db")
+    with pytest.raises(CreateDatabaseError, match=r"junk\.db"):
+        backend.open(config)
+
+
+def test_writable_file_and_close(backend: TursoBackend, tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    make_fixture(path)
+    database = backend.open(DatabaseConfig(kind=DatabaseKind.PATH, path=path))
+    script = "INSERT INTO t VALUES (5); SELECT max(a) FROM t"
+    assert rows(database.execute(script)) == [["5"]]
+    database.close()
+    database.close()
+    con = sqlite3.connect(path)  # the write reached the file
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (3,)
+    con.close()
+
+
+@pytest.mark.parametrize("kind", [DatabaseKind.MEMORY, DatabaseKind.TEMP])
+def test_mvcc_mode_on_new_databases(tmp_path: Path, kind: DatabaseKind) -> None:
+    path = tmp_path / "m.db" if kind is DatabaseKind.TEMP else None
+    if path is not None:
+        path.touch()
+    database = TursoBackend(mvcc=True).open(DatabaseConfig(kind=kind, path=path))
+    assert rows(database.execute("PRAGMA journal_mode;")) == [["mvcc"]]
+    assert rows(
+        database.execute("CREATE TABLE t(a); INSERT INTO t VALUES (1);SELECT a FROM t;")
+    ) == [["1"]]
+    database.close()
+
+
+def test_mvcc_mode_leaves_readonly_databases_alone(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    make_fixture(path)
+    config = DatabaseConfig(kind=DatabaseKind.PATH, path=path, readonly=True)
+    database = TursoBackend(mvcc=True).open(config)
+    assert rows(database.execute("PRAGMA journal_mode;")) != [["mvcc"]]
+    database.close()
+
+
+# -- interrupts --------------------------------------------------------------
+
+
+def test_interrupt_stops_engine_work(db: Database) -> None:
+    timer = threading.Timer(0.5, db.interrupt)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(QueryTimeout) as info:
+        db.execute("SELECT 1;\n" + ENDLESS)
+    assert time.monotonic() - start < 3
+    assert info.value.statement == ENDLESS
+    assert info.value.seconds == 0.0
+
+
+def test_interrupt_stops_a_setup(db: Database) -> None:
+    threading.Timer(0.5, db.interrupt).start()
+    with pytest.raises(QueryTimeout):
+        db.execute_setup("CREATE TABLE t(x); INSERT INTO t " + ENDLESS[:-1] + ";")
+
+
+def test_interrupt_is_sticky(db: Database) -> None:
+    db.interrupt()
+    with pytest.raises(QueryTimeout):
+        db.execute("SELECT 1;")
+    with pytest.raises(QueryTimeout):
+        db.execute_setup("")
+
+
+def test_an_interrupt_reaches_statements_that_start_later() -> None:
+    """The engine drops an interrupt that lands before a statement starts;
+    the backend's extra 1 ms time limit is what stops such a statement."""
+    native = importlib.import_module("turso._turso")
+    config = native.PyTursoDatabaseConfig(path=":memory:")
+    con = native.py_turso_database_open(config).connect()
+    con.set_query_timeout(1)
+    con.interrupt()
+    start = time.monotonic()
+    with pytest.raises(SqlFailure, match="interrupted"):
+        run_script(con, StepCodes.of(native), ENDLESS, lambda: False)
+    assert time.monotonic() - start < 3
+    con.close()
+
+
+def test_interrupt_after_close_is_harmless(db: Database) -> None:
+    db.close()
+    db.interrupt()
+
+
+def test_interrupt_does_not_reach_a_new_database(backend: TursoBackend) -> None:
+    first = backend.open(MEMORY)
+    first.interrupt()
+    first.close()
+    second = backend.open(MEMORY)
+    assert rows(second.execute("SELECT 1;")) == [["1"]]
+    second.close()
+
+
+def test_many_statements(db: Database) -> None:
+    script = "CREATE TABLE t(a);\n" + "INSERT INTO t VALUES ('é'); " * 5_000
+    start = time.monotonic()
+    assert rows(db.execute(script + "SELECT count(*) FROM t;")) == [["5000"]]
+    assert time.monotonic() - start < 10
