@@ -15,7 +15,9 @@ from pytest_sqltest.lsp.scan import Kind, Token
 #: Keywords that open a named item with a block.
 ITEM_KEYWORDS = frozenset({"setup", "test", "snapshot", "snapshot-eqp", "matrix"})
 #: Directives that stand alone and never decorate a case.
-FILE_DIRECTIVES = frozenset({"@database", "@skip-file", "@skip-file-if", "@requires-file"})
+FILE_DIRECTIVES = frozenset(
+    {"@database", "@skip-file", "@skip-file-if", "@requires-file"}
+)
 #: Expectation modes, which may follow ``expect`` and its ``@backend``.
 MODES = frozenset({"error", "pattern", "unordered", "raw"})
 
@@ -97,7 +99,10 @@ class _Builder:
         assert last is not None
         self.pos += count
         name = " ".join(word.text for word in words[:count] if word is not None)
-        self.add("database", name, directive.start, last.end, words[0].start, last.end)
+        database = Item(
+            "database", name, directive.start, last.end, words[0].start, last.end
+        )
+        self.outline.items.append(database)
 
     def decorator(self, directive: Token) -> None:
         if self.decorated_from is None:
@@ -128,17 +133,16 @@ class _Builder:
             end = block.end
             if keyword.text == "test":
                 end = self.expectations(end)
-        self.add(keyword.text, name.text, start, end, name.start, name.end, children)
+        item = Item(keyword.text, name.text, start, end, name.start, name.end, children)
+        self.outline.items.append(item)
 
     def expectations(self, end: int) -> int:
         """Take in the ``expect`` blocks after a test; return where they end."""
         while (word := self.peek(Kind.WORD)) is not None and word.text == "expect":
+            # `expect`, an optional `@backend`, an optional mode, the block.
             size = 1
-            for offset in (1, 2):
-                part = self.peek(Kind.WORD, size)
-                if part is not None and (part.text.startswith("@") or part.text in MODES):
-                    size += 1
-                del offset
+            while size < 3 and _qualifies(self.peek(Kind.WORD, size)):
+                size += 1
             block = self.peek(Kind.BLOCK, size)
             if block is None:
                 break
@@ -146,8 +150,9 @@ class _Builder:
             end = block.end
         return end
 
-    def add(self, kind: str, name: str, *offsets: int, children: tuple[Item, ...] = ()) -> None:
-        raise NotImplementedError
+
+def _qualifies(word: Token | None) -> bool:
+    return word is not None and (word.text.startswith("@") or word.text in MODES)
 
 
 def outline(tokens: tuple[Token, ...]) -> Outline:

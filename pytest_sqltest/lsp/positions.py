@@ -1,9 +1,9 @@
-"""Character offsets to LSP positions and back.
+r"""Character offsets to LSP positions and back.
 
 The parser counts in characters (code points); a client counts lines the
-LSP way (``\\n``, ``\\r\\n`` or a lone ``\\r``) and columns in the code units
+LSP way (``\n``, ``\r\n`` or a lone ``\r``) and columns in the code units
 of the encoding negotiated at start-up (UTF-16 unless it offered another).
-For files without a lone ``\\r`` and without characters outside the Basic
+For files without a lone ``\r`` and without characters outside the Basic
 Multilingual Plane the two agree with the ``line:col`` that ``check`` prints.
 """
 
@@ -22,7 +22,9 @@ _LINE_END = re.compile(r"\r\n|\n|\r")
 class LineMap:
     """Converts between offsets into ``text`` and client positions."""
 
-    def __init__(self, text: str, encoding: str = types.PositionEncodingKind.Utf16):
+    def __init__(
+        self, text: str, encoding: str = types.PositionEncodingKind.Utf16
+    ) -> None:
         self.text = text
         self.encoding = encoding
         self.starts = [0] + [match.end() for match in _LINE_END.finditer(text)]

@@ -1,8 +1,8 @@
-"""A forgiving split of a ``.sqltest`` text into its top-level pieces.
+r"""A forgiving split of a ``.sqltest`` text into its top-level pieces.
 
 The editor needs to know where blocks are and which words stand outside
 them while the file is still being typed and does not parse. Blocks follow
-the format's rules (braces nest; ``\\{``, ``\\}`` and ``\\\\`` are escapes);
+the format's rules (braces nest; ``\{``, ``\}`` and ``\\`` are escapes);
 an unclosed block or string runs to the end of the text, as the parser
 would have it.
 """

@@ -18,6 +18,7 @@ import pytest
 
 from pytest_sqltest.backend.contract import Backend
 from pytest_sqltest.defaultdb.cache import DefaultDatabases
+from pytest_sqltest.defaultdb.integrity import IntegrityFixtures
 from pytest_sqltest.dsl.model import DatabaseKind
 from pytest_sqltest.plugin.settings import SETTINGS_KEY
 from pytest_sqltest.runner.databases import DatabaseFactory
@@ -28,6 +29,8 @@ BACKEND_KEY: Final = pytest.StashKey[Backend]()
 ORACLE_FACTORY_KEY: Final = pytest.StashKey[Callable[[Backend], Backend]]()
 #: The oracles built so far, by ``id()`` of the backend under test.
 _ORACLE_CACHE_KEY: Final = pytest.StashKey[dict[int, Backend]]()
+#: The generated integrity fixtures of this process.
+_INTEGRITY_KEY: Final = pytest.StashKey[IntegrityFixtures]()
 #: The fixtures that items can do without when nothing overrides them.
 FIXTURES: Final = ("sql_backend", "sql_database", "sql_oracle")
 
@@ -91,4 +94,10 @@ def database_factory(config: pytest.Config, backend: Backend) -> DatabaseFactory
         if value
     }
     defaults = DefaultDatabases(options.default_db_cache, given)
-    return DatabaseFactory(backend, options.database_root, defaults)
+    integrity = config.stash.get(_INTEGRITY_KEY, None)
+    if integrity is None:
+        # One per process: it checks each cached file once.
+        integrity = config.stash[_INTEGRITY_KEY] = IntegrityFixtures(
+            options.integrity_cache
+        )
+    return DatabaseFactory(backend, options.database_root, defaults, integrity)

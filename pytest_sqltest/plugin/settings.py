@@ -14,6 +14,8 @@ from typing import Any, Final
 
 import pytest
 
+from pytest_sqltest.defaultdb import GENERATOR_VERSION
+
 #: Where the resolved settings live for the whole session.
 SETTINGS_KEY: Final = pytest.StashKey["Settings"]()
 
@@ -169,6 +171,8 @@ class Settings:
     default_db_no_rowidalias: str
     #: Where generated default databases are built and kept between runs.
     default_db_cache: Path
+    #: Where the generated corrupt integrity fixtures are kept.
+    integrity_cache: Path
     #: Whether collected items are moved to the permanent GC generation.
     freeze_heap: bool
 
@@ -177,6 +181,7 @@ class Settings:
         values = dataclasses.asdict(self)
         values["database_root"] = str(self.database_root)
         values["default_db_cache"] = str(self.default_db_cache)
+        values["integrity_cache"] = str(self.integrity_cache)
         values["bridge"] = list(self.bridge)
         return values
 
@@ -188,6 +193,7 @@ class Settings:
                 **values,
                 "database_root": Path(values["database_root"]),
                 "default_db_cache": Path(values["default_db_cache"]),
+                "integrity_cache": Path(values["integrity_cache"]),
                 "bridge": tuple(values["bridge"]),
             }
         )
@@ -287,7 +293,9 @@ def resolve(config: pytest.Config) -> Settings:
         default_db_no_rowidalias=_validate_file(
             config, *raw["default_db_no_rowidalias"]
         ),
-        default_db_cache=_default_db_cache(config),
+        default_db_cache=_cache_dir(config, f"sqltest-default-db-v{GENERATOR_VERSION}"),
+        # Checked against a fresh build before use: no version in the name.
+        integrity_cache=_cache_dir(config, "sqltest-integrity"),
         freeze_heap=_validate_bool(*raw["freeze_heap"]),
     )
 
@@ -301,11 +309,11 @@ def _validate_file(config: pytest.Config, value: str, where: str) -> str:
     return str(path)
 
 
-def _default_db_cache(config: pytest.Config) -> Path:
-    """The cache directory of pytest, or a per-user temp directory without it."""
-    from pytest_sqltest.defaultdb import GENERATOR_VERSION
+def _cache_dir(config: pytest.Config, name: str) -> Path:
+    """A directory of pytest's cache, or a per-user temp directory without it.
 
-    name = f"sqltest-default-db-v{GENERATOR_VERSION}"
+    Generated databases live there, never in the user's tree.
+    """
     cache = getattr(config, "cache", None)
     if cache is not None:
         return Path(cache.mkdir(name))

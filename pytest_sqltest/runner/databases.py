@@ -17,6 +17,11 @@ from pathlib import Path
 from pytest_sqltest.backend.contract import Backend, Database, DatabaseConfig
 from pytest_sqltest.backend.errors import CloseError, CreateDatabaseError
 from pytest_sqltest.defaultdb.cache import DefaultDatabases
+from pytest_sqltest.defaultdb.integrity import (
+    IntegrityFixtureError,
+    IntegrityFixtures,
+    integrity_variant,
+)
 from pytest_sqltest.dsl.model import Database as DatabaseDecl
 from pytest_sqltest.dsl.model import DatabaseKind, Span
 
@@ -58,13 +63,20 @@ class DatabaseFactory:
     """Opens databases on one backend and cleans all of them up on :meth:`close`."""
 
     def __init__(
-        self, backend: Backend, root: Path, defaults: DefaultDatabases | None = None
+        self,
+        backend: Backend,
+        root: Path,
+        defaults: DefaultDatabases | None = None,
+        integrity: IntegrityFixtures | None = None,
     ) -> None:
         self.backend = backend
         #: Directory that relative ``@database`` paths are resolved against.
         self.root = root
         #: Provides the generated ``:default…:`` files; ``None``: unavailable.
         self.defaults = defaults
+        #: Provides the generated corrupt ``database/integrity_*.db`` files;
+        #: ``None``: those paths are looked up under :attr:`root` like any.
+        self.integrity = integrity
         self._open: list[Database] = []
         self._temp_files: list[Path] = []
         self._locations: dict[int, Path | None] = {}
@@ -100,7 +112,7 @@ class DatabaseFactory:
 
     def _path_database(self, decl: DatabaseDecl) -> Path:
         assert decl.path is not None
-        source = self.root / decl.path
+        source = self._generated(decl.path) or self.root / decl.path
         if not source.is_file():
             raise CreateDatabaseError(
                 f"database file {decl.path} not found (looked for {source}; "
@@ -119,6 +131,21 @@ class DatabaseFactory:
         except OSError as exc:
             raise CreateDatabaseError(f"cannot copy {source}: {exc}") from exc
         return copy
+
+    def _generated(self, declared: str) -> Path | None:
+        """The generated file a declared path names, if it names one.
+
+        Like the reference, which rebuilds these files before every run, a
+        user's own file at such a path is never used; unlike it, nothing
+        is written into the user's tree.
+        """
+        variant = None if self.integrity is None else integrity_variant(declared)
+        if variant is None or self.integrity is None:
+            return None
+        try:
+            return self.integrity.path(variant)
+        except IntegrityFixtureError as exc:
+            raise CreateDatabaseError(f"cannot build {declared}: {exc}") from exc
 
     def _track(self, path: Path) -> Path:
         self._temp_files.append(path)

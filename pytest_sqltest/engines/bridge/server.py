@@ -35,7 +35,7 @@ from pytest_sqltest.backend.errors import (
 )
 from pytest_sqltest.backend.values import reference_real, render_value, sqlite_real
 from pytest_sqltest.dsl.model import DatabaseKind
-from pytest_sqltest.engines.sqlite.execute import split_statements
+from pytest_sqltest.engines.sqlite.execute import holds_no_sql, split_statements
 
 PROTOCOL_VERSION: Final = 1
 MVCC_PRAGMA: Final = "PRAGMA journal_mode = 'mvcc'"
@@ -103,6 +103,8 @@ class DbApiDatabase(Database):
         cursor = self.connection.cursor()
         try:
             for statement in split_statements(sql, sqlite3.complete_statement):
+                if holds_no_sql(statement):
+                    continue  # some drivers refuse to run nothing
                 cursor.execute(statement)
                 if cursor.description is not None:
                     rows.extend(self._render(cursor.fetchall()))

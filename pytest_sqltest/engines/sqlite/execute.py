@@ -50,6 +50,11 @@ def _all_whitespace(text: str) -> bool:
     return True
 
 
+def holds_no_sql(statement: str) -> bool:
+    """Whether ``statement`` is only whitespace, comments and ``;``."""
+    return _all_whitespace(statement.replace(";", " "))
+
+
 def split_statements(text: str, complete: Callable[[str], bool]) -> Iterator[str]:
     """Cut a chunk at every ``;`` SQLite's tokenizer sees as a statement end.
 

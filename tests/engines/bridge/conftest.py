@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.engines.bridge.support import NODE_DIR
-from tests.support import IN_CI
+from tests.engines.bridge.support import node_bridge_command
 
 #: A bridge that behaves until the SQL (or an environment variable) asks it
 #: not to. Every process it starts leaves its pid in $BAD_BRIDGE_PIDS.
@@ -123,17 +120,4 @@ def bad_bridge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def node_bridge() -> str:
     """The Node.js bridge's command; skipped without Node outside CI."""
-    command = os.environ.get("SQLTEST_NODE_BRIDGE")
-    if command:
-        return command
-    problem = None
-    if shutil.which("node") is None:
-        problem = "node is not on PATH"
-    elif not (NODE_DIR / "node_modules" / "@tursodatabase" / "database").is_dir():
-        problem = f"run `npm ci` in {NODE_DIR}"
-    if problem is not None:
-        message = f"{problem} (.ci/install-node-bridge.sh sets SQLTEST_NODE_BRIDGE)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return shlex.join(["node", str(NODE_DIR / "bridge.js")])
+    return node_bridge_command()

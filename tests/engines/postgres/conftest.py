@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from pytest_sqltest.backend.contract import DatabaseConfig
 from pytest_sqltest.dsl.model import DatabaseKind
 from pytest_sqltest.engines.postgres.backend import PostgresBackend, PostgresDatabase
+from tests.support import postgres_dsn
 
 # Imported here, before any in-process pytester run: pytester restores
 # sys.modules after each run, and a psycopg imported afresh would have new
@@ -19,31 +19,13 @@ from pytest_sqltest.engines.postgres.backend import PostgresBackend, PostgresDat
 if importlib.util.find_spec("psycopg") is not None:
     import psycopg  # noqa: F401
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
-#: libpq reads these when the DSN is empty; any of them means "configured".
-PG_ENVIRONMENT = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
 MEMORY = DatabaseConfig(kind=DatabaseKind.MEMORY, path=None)
-
-
-def _unavailable(reason: str) -> None:
-    """Skip locally; in CI a missing server is a broken install step."""
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def pg_dsn(pytestconfig: pytest.Config) -> str:
     """The server's DSN: ``SQLTEST_DSN``, else ``--sql-dsn``, else ``PG*``."""
-    if importlib.util.find_spec("psycopg") is None:
-        _unavailable("psycopg is missing: pip install 'pytest-sqltest[postgres]'")
-    dsn = os.environ.get("SQLTEST_DSN") or pytestconfig.getoption("sql_dsn") or ""
-    if not dsn and not any(name in os.environ for name in PG_ENVIRONMENT):
-        _unavailable(
-            "no PostgreSQL server configured: `source .ci/install-postgres.sh` "
-            "starts one and exports SQLTEST_DSN"
-        )
-    return str(dsn)
+    return postgres_dsn(pytestconfig)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,5 @@
+"""``python -m pytest_sqltest.lsp``: the language server over stdio."""
+
+from pytest_sqltest.lsp import main
+
+raise SystemExit(main())
