@@ -15,6 +15,8 @@ import pytest
 
 from tests.support import require_binary
 
+pytestmark = pytest.mark.slow
+
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 #: The five figures, in order; ``scale`` prints one line per measurement.
 FIGURES = ("collection", "in-process run", "cli run", "parallel", "scale")

@@ -15,9 +15,12 @@ import pytest
 
 from tests.support import CORPUS
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"the conformance corpus is not at {CORPUS}"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CORPUS.is_dir(), reason=f"the conformance corpus is not at {CORPUS}"
+    ),
+]
 
 
 def run_corpus(*options: str) -> tuple[dict[str, int], str]:

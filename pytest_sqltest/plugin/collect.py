@@ -89,6 +89,11 @@ class SqltestFileNode(pytest.File):
             yield SqltestItem.from_parent(
                 self,
                 name=collected.name,
+                # Spelled out, not derived from the name: pytest 9.2 parses
+                # cached ids into name and ``[params]`` but builds a derived
+                # id with the brackets inside the name, so ``--lf``, ``--ff``,
+                # ``--sw`` and ``--nf`` would never match ``case[memory]``.
+                nodeid=f"{self.nodeid}::{collected.name}",
                 sqltest=parsed,
                 collected=collected,
                 backend=backend,

@@ -16,10 +16,14 @@ def pytest_sqltest_register_backends(
 ) -> None:
     """Register backends that ``--sql-backend`` can select.
 
-    Called once per session (on every xdist worker) before collection.
+    Called once per session (on every xdist worker) before collection, once
+    per implementing plugin, in the order plugins were loaded (built-ins,
+    installed packages, ``-p`` plugins, conftest files; ``tryfirst`` and
+    ``trylast`` move an implementation to the front or the back).
     Implementations call ``registry.register(name, factory, description=…)``;
     the factory runs only if the user selects that backend, so import optional
-    drivers inside it.
+    drivers inside it. A name that is already taken is a usage error naming
+    both registrants, unless the call passes ``replace=True``.
 
     :param registry: The registry to add backends to.
     :param config: The pytest config, to read a backend's own options.
@@ -27,7 +31,10 @@ def pytest_sqltest_register_backends(
     Use in conftest plugins
     =======================
 
-    Any conftest file at or above the rootdir can implement this hook; so can
-    installed packages that expose a plugin module in the ``pytest_sqltest``
-    entry-point group.
+    Only conftest files that pytest loads before the session starts can
+    register: the rootdir's, those in the directories of the command-line
+    paths (or ``testpaths``) and their parents up to the rootdir, and those
+    in ``test*`` directories directly below them. Conftest files found later
+    during collection, and any above the rootdir, cannot; installed packages
+    can, through a plugin module in the ``pytest_sqltest`` entry-point group.
     """

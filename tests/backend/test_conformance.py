@@ -48,7 +48,14 @@ TURSODB = REPO / ".cache/turso/node_modules/@tursodatabase/cli-linux-x64-gnu/tur
 def run_kit(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
     """Run the kit in-process with the given backend options."""
     return pytester.runpytest(
-        "--pyargs", KIT, "-p", "no:randomly", "-p", "no:cacheprovider", "-rs", *options
+        "--pyargs",
+        KIT,
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-rfEs",
+        *options,
     )
 
 
@@ -101,7 +108,9 @@ def test_turso(pytester: pytest.Pytester) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("options", ["", "--reopen"], ids=["plain", "reopen"])
 def test_bridge_on_the_python_bridge(pytester: pytest.Pytester, options: str) -> None:
-    result = run_kit(pytester, "--sql-backend=bridge", f"--sql-bridge={PY_BRIDGE} {options}")
+    result = run_kit(
+        pytester, "--sql-backend=bridge", f"--sql-bridge={PY_BRIDGE} {options}"
+    )
     assert_conforms(result, {NO_SNAPSHOTS: 1})
 
 
@@ -216,6 +225,7 @@ def test_the_kit_catches_a_flaw(
     result.stdout.fnmatch_lines([f"FAILED *::{caught}*"])
 
 
+@pytest.mark.slow
 def test_python_m_runs_the_kit() -> None:
     """``python -m pytest_sqltest.backend.conformance --backend NAME``."""
     done = subprocess.run(

@@ -148,6 +148,7 @@ def test_missing_cli_binary_is_one_usage_error(pytester: pytest.Pytester) -> Non
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
+@pytest.mark.slow
 def test_xdist_workers_receive_the_resolved_settings(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """

@@ -126,6 +126,7 @@ def test_other_files_are_not_collected(pytester: pytest.Pytester) -> None:
     assert items == []
 
 
+@pytest.mark.slow
 def test_collection_is_identical_under_xdist(pytester: pytest.Pytester) -> None:
     pytester.makefile(".sqltest", basic=TWO_TESTS)
     pytester.makefile(

@@ -26,6 +26,7 @@ expect error {
 """
 
 
+@pytest.mark.slow
 def test_default_databases_are_generated_and_shared(pytester: pytest.Pytester) -> None:
     pytester.makefile(".sqltest", users=USERS)
     result = pytester.runpytest("-n", "2")

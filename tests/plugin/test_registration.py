@@ -104,6 +104,7 @@ def _outcomes(junit: Path) -> dict[str, str]:
     return outcomes
 
 
+@pytest.mark.slow
 def test_a_backend_written_against_the_public_api_runs_the_examples_alike(
     pytester: pytest.Pytester,
 ) -> None:
@@ -120,7 +121,8 @@ def test_a_backend_written_against_the_public_api_runs_the_examples_alike(
     runs = {}
     for backend in ("sqlite", "stdlib"):
         junit = pytester.path / f"{backend}.xml"
-        result = pytester.runpytest(
+        # A subprocess: examples/test_python_api.py may be imported here already.
+        result = pytester.runpytest_subprocess(
             "examples",
             f"--sql-backend={backend}",
             f"--sql-oracle={backend}",

@@ -76,17 +76,6 @@ def test_conditions_that_do_not_hold_do_not_skip(pytester: pytest.Pytester) -> N
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_integrity_fixtures_are_skipped(pytester: pytest.Pytester) -> None:
-    pytester.makefile(
-        ".sqltest",
-        corrupt="@database database//integrity_not_null_violation.db readonly\n"
-        "test t { PRAGMA integrity_check; }\nexpect { ok }\n",
-    )
-    result = pytester.runpytest("-rs")
-    result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*is a corrupt fixture that the reference runner*"])
-
-
 def test_snapshots_skip_on_backends_that_cannot_explain(
     pytester: pytest.Pytester,
 ) -> None:

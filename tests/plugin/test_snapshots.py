@@ -106,7 +106,13 @@ def test_snap_files_go_beside_the_file_wherever_pytest_runs(
     assert not list(elsewhere.rglob("*.snap*"))
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize(
+    "workers",
+    [
+        pytest.param([], id="serial"),
+        pytest.param(["-n", "2"], id="xdist", marks=pytest.mark.slow),
+    ],
+)
 def test_unused_snapshots_are_reported_not_deleted(
     pytester: pytest.Pytester, workers: list[str]
 ) -> None:
@@ -126,6 +132,7 @@ def test_unused_snapshots_are_reported_not_deleted(
     assert orphan.is_file()
 
 
+@pytest.mark.slow
 def test_modes_and_pending_files_under_xdist(pytester: pytest.Pytester) -> None:
     pytester.makefile(".sqltest", plans=FILE)
     result = pytester.runpytest("-n", "2", "--sql-snapshot-mode=new")

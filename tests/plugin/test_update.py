@@ -64,7 +64,13 @@ def test_diff_mode_prints_and_writes_nothing(pytester: pytest.Pytester) -> None:
     assert path.read_text() == original
 
 
-@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+@pytest.mark.parametrize(
+    "workers",
+    [
+        pytest.param([], id="serial"),
+        pytest.param(["-n", "2"], id="xdist", marks=pytest.mark.slow),
+    ],
+)
 def test_write_mode_rewrites_failing_blocks_only(
     pytester: pytest.Pytester, workers: list[str]
 ) -> None:

@@ -19,7 +19,10 @@ FILES = ("char.sqltest", "concat.sqltest", "collate.sqltest")
 #: The first row of a multi-line exact block.
 _FIRST_ROW = re.compile(r"(?m)^(expect \{\n    )([^\n]+)$")
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}"),
+]
 
 
 def _corrupt(text: str, every: int = 3) -> tuple[str, int]:

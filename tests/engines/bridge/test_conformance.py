@@ -1,4 +1,4 @@
-"""The conformance kit against the reference bridges; the corpus via Node.js."""
+"""The bridge kit against the reference bridges; the corpus via Node.js."""
 
 from __future__ import annotations
 
@@ -15,9 +15,30 @@ from tests.support import CORPUS
 CORPUS_DIRS = ("select", "join", "groupby", "json", "math", "window")
 
 
-def run_kit(command: str) -> subprocess.CompletedProcess[str]:
+BRIDGE_KIT = "pytest_sqltest.engines.bridge.conformance"
+#: The bridge kit's checks (the backend kit is run in tests/backend).
+CHECKS = 7
+
+
+def run_bridge_kit(pytester: pytest.Pytester, command: str) -> pytest.RunResult:
+    """Run the bridge kit in-process on the bridge that ``command`` starts."""
+    return pytester.runpytest(
+        "--pyargs",
+        BRIDGE_KIT,
+        "--sql-backend=bridge",
+        f"--sql-bridge={command}",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-rfEs",
+    )
+
+
+def run_both_kits(command: str) -> subprocess.CompletedProcess[str]:
+    """``python -m pytest_sqltest.engines.bridge.conformance COMMAND``."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest_sqltest.backend.conformance", command, "-q"],
+        [sys.executable, "-m", BRIDGE_KIT, command, "-q", "-p", "no:randomly"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -25,23 +46,41 @@ def run_kit(command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize(
-    "options",
-    ["--driver sqlite3", "--driver sqlite3 --reopen"],
-    ids=["plain", "reopen"],
-)
-def test_kit_passes_on_the_python_bridge(options: str) -> None:
-    done = run_kit(f"{PY_BRIDGE} {options}")
+def test_bridge_kit_passes_on_the_python_bridge(pytester: pytest.Pytester) -> None:
+    result = run_bridge_kit(pytester, PY_BRIDGE)
+    result.assert_outcomes(passed=CHECKS - 1, skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED *: the bridge does not declare reopen"])
+
+
+def test_bridge_kit_passes_on_a_reopening_bridge(pytester: pytest.Pytester) -> None:
+    run_bridge_kit(pytester, f"{PY_BRIDGE} --reopen").assert_outcomes(passed=CHECKS)
+
+
+def test_bridge_kit_passes_on_the_node_bridge(
+    pytester: pytest.Pytester, node_bridge: str
+) -> None:
+    run_bridge_kit(pytester, f"{node_bridge} --reopen").assert_outcomes(passed=CHECKS)
+
+
+def test_bridge_kit_skips_other_backends(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--pyargs", BRIDGE_KIT, "--sql-backend=sqlite", "-rs")
+    result.assert_outcomes(skipped=CHECKS)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED *: run the bridge kit with --sql-backend=bridge --sql-bridge=CMD"]
+    )
+
+
+@pytest.mark.slow
+def test_python_m_runs_both_kits() -> None:
+    done = run_both_kits(f"{PY_BRIDGE} --reopen")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # 42 checks of the backend kit (snapshots skipped) and the bridge kit's 7.
+    assert "48 passed, 1 skipped" in done.stdout, done.stdout[-3000:]
 
 
-def test_kit_passes_on_the_node_bridge(node_bridge: str) -> None:
-    done = run_kit(f"{node_bridge} --reopen")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-
-
-def test_kit_fails_on_a_misbehaving_bridge(bad_bridge: str) -> None:
-    done = run_kit(bad_bridge)
+@pytest.mark.slow
+def test_kits_fail_on_a_misbehaving_bridge(bad_bridge: str) -> None:
+    done = run_both_kits(bad_bridge)
     assert done.returncode == pytest.ExitCode.TESTS_FAILED
     assert "test_missing_table_message" in done.stdout
 

@@ -29,6 +29,7 @@ def test_junit_key(nodeid: str, key: str) -> None:
     assert junit_key(nodeid) == key
 
 
+@pytest.mark.slow
 def test_junit_keys_and_worker_lines_of_a_real_run(tmp_path: Path) -> None:
     """Node ids from ``-v`` under xdist map one to one onto JUnit's keys."""
     suite = tmp_path / "suite"

@@ -35,10 +35,13 @@ from tests.plugin.parallel.support import (
 )
 from tests.support import require_binary
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"),
-    reason="the leftover-process checks read /proc",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"),
+        reason="the leftover-process checks read /proc",
+    ),
+]
 
 SUPPORT = Path(__file__).with_name("support.py")
 #: The ``forever`` case, on each kind of fresh database.

@@ -26,6 +26,7 @@ from tests.support import CORPUS, IN_CI, require_binary
 RUN_TIMEOUT = 1800.0
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         not (IN_CI or os.environ.get("SQLTEST_FULL") == "1"),
         reason="slow conformance comparison; set SQLTEST_FULL=1 to run it (CI runs it)",

@@ -1,0 +1,229 @@
+"""``--sql-report-json``: the reference runner's JSON report of the run.
+
+Every process (xdist worker or plain run) attaches to the reports of
+``.sqltest`` items what the document needs and pytest's reports lack: the
+case's reference name, its file as the user would type it, its database.
+Extra report attributes cross xdist with the report, so the controller,
+which receives every report, gathers them alone and writes the file once,
+atomically, when the session ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from pytest_sqltest.dsl import load
+from pytest_sqltest.dsl.diagnostics import ParseError
+from pytest_sqltest.plugin import summary
+from pytest_sqltest.plugin.collect import SqltestItem
+from pytest_sqltest.plugin.settings import SETTINGS_KEY
+from pytest_sqltest.runner import reference_report
+from pytest_sqltest.runner.name_filter import case_name
+from pytest_sqltest.runner.reference_report import CaseResult, Outcome
+
+#: The report attribute holding the case's ``path``, ``name`` and ``database``.
+CASE_ATTRIBUTE: Final = "sqltest_case"
+_GATHERER_KEY: Final = pytest.StashKey["Gatherer"]()
+#: What a snapshot's recorded outcome turns a plain outcome into.
+_SNAPSHOT_OUTCOMES: Final = {
+    ("passed", "updated"): Outcome.SNAPSHOT_UPDATED,
+    ("failed", "mismatch"): Outcome.SNAPSHOT_MISMATCH,
+    ("skipped", "new"): Outcome.SNAPSHOT_NEW,
+}
+_PLAIN_OUTCOMES: Final = {
+    "passed": Outcome.PASSED,
+    "failed": Outcome.FAILED,
+    "skipped": Outcome.SKIPPED,
+}
+
+
+def add_option(group: pytest.OptionGroup) -> None:
+    """Register the hidden switch that adds each result's database.
+
+    The reference's document has no ``database`` key; the ``run`` command
+    asks for it to print the pretty format's failure headings.
+    """
+    group.addoption(
+        "--sql-report-databases",
+        action="store_true",
+        dest="sql_report_databases",
+        help=argparse.SUPPRESS,
+    )
+
+
+def configure(config: pytest.Config) -> bool:
+    """Start gathering results if this process writes a report; say whether.
+
+    Only the xdist controller (or a run without xdist) writes: workers
+    send their reports to it.
+    """
+    target = config.stash[SETTINGS_KEY].report_json
+    if not target or hasattr(config, "workerinput"):
+        return False
+    if Path(target).is_dir():
+        raise pytest.UsageError(f"--sql-report-json: {target} is a directory")
+    config.stash[_GATHERER_KEY] = Gatherer(
+        Path(target), databases=bool(config.getoption("sql_report_databases"))
+    )
+    return True
+
+
+def annotate(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Attach the case's identity to ``report``, if a report is written."""
+    if not isinstance(item, SqltestItem):
+        return
+    if not item.config.stash[SETTINGS_KEY].report_json:
+        return
+    setattr(
+        report,
+        CASE_ATTRIBUTE,
+        {
+            "path": _shown(item.config, item.path),
+            "name": case_name(item.case, item.expansion),
+            "database": item.decl.text,
+        },
+    )
+
+
+def _shown(config: pytest.Config, path: Path) -> str:
+    """``path`` relative to where pytest was started, as a user types it."""
+    return os.path.relpath(path, config.invocation_params.dir)
+
+
+def record_test(config: pytest.Config, report: pytest.TestReport) -> None:
+    """Fold one phase's report into its case's result."""
+    gatherer = config.stash.get(_GATHERER_KEY, None)
+    if gatherer is not None:
+        gatherer.add(report)
+
+
+def record_collect(config: pytest.Config, report: pytest.CollectReport) -> None:
+    """A ``.sqltest`` file that failed to collect: its ``read``/``parse`` result."""
+    gatherer = config.stash.get(_GATHERER_KEY, None)
+    if gatherer is None or not report.failed:
+        return
+    file = config.rootpath / report.nodeid.split("::")[0]
+    if file.suffix != ".sqltest":
+        return
+    gatherer.results.append(_file_error(config, file, report))
+
+
+def _file_error(
+    config: pytest.Config, file: Path, report: pytest.CollectReport
+) -> CaseResult:
+    """Read the file again for the bare message the reference reports."""
+    shown = _shown(config, file)
+    try:
+        load(file)
+    except (ParseError, OSError) as exc:
+        return reference_report.file_error(shown, exc)
+    # Fixed since collection: what collection said is all there is.
+    return CaseResult(
+        path=shown, name="parse", outcome=Outcome.ERROR, reason=report.longreprtext
+    )
+
+
+def finish(session: pytest.Session) -> None:
+    """Write the report; a failure to do so makes the run fail."""
+    gatherer = session.config.stash.get(_GATHERER_KEY, None)
+    if gatherer is None:
+        return
+    try:
+        gatherer.write()
+    except OSError as exc:
+        print(
+            f"ERROR: --sql-report-json: cannot write {gatherer.target}: {exc}",
+            file=sys.stderr,
+        )
+        session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+
+@dataclass
+class _Case:
+    """A case whose phases are still arriving."""
+
+    identity: dict[str, str]
+    outcome: Outcome | None = None
+    reason: str = ""
+    seconds: float = 0.0
+
+    def result(self) -> CaseResult:
+        return CaseResult(
+            path=self.identity["path"],
+            name=self.identity["name"],
+            database=self.identity["database"],
+            outcome=self.outcome or Outcome.PASSED,
+            reason=self.reason,
+            duration_ms=reference_report.milliseconds(self.seconds),
+        )
+
+
+class Gatherer:
+    """The results of one session, in the order their cases finished."""
+
+    def __init__(self, target: Path, *, databases: bool) -> None:
+        self.target = target
+        self.databases = databases
+        self.started = time.monotonic()
+        self.results: list[CaseResult] = []
+        self._running: dict[str, _Case] = {}
+
+    def add(self, report: pytest.TestReport) -> None:
+        """Fold one phase (setup, call, teardown) into its case."""
+        identity = getattr(report, CASE_ATTRIBUTE, None)
+        if identity is None:
+            return
+        case = self._running.setdefault(report.nodeid, _Case(identity))
+        case.seconds += report.duration
+        if report.when == "call":
+            case.outcome = _call_outcome(report)
+            case.reason = _reason(report)
+        elif report.failed and case.outcome not in _FAILURES:
+            # Setup and teardown failures, and xdist's reports of a crashed
+            # worker, are errors, as pytest and JUnit count them.
+            case.outcome, case.reason = Outcome.ERROR, report.longreprtext
+        elif report.skipped:
+            case.outcome, case.reason = Outcome.SKIPPED, _reason(report)
+        if report.when != "setup" and report.when != "call":
+            # The last report of a case: teardown, or a crashed worker's.
+            self.results.append(self._running.pop(report.nodeid).result())
+
+    def write(self) -> None:
+        """Write the document; cases cut short (e.g. ``-x``) count as they are."""
+        results = [*self.results, *(case.result() for case in self._running.values())]
+        elapsed = reference_report.milliseconds(time.monotonic() - self.started)
+        reference_report.write(
+            self.target,
+            reference_report.to_json(results, elapsed, databases=self.databases),
+        )
+
+
+_FAILURES: Final = frozenset({Outcome.FAILED, Outcome.SNAPSHOT_MISMATCH, Outcome.ERROR})
+
+
+def _call_outcome(report: pytest.TestReport) -> Outcome:
+    """The call phase's outcome; a snapshot case's own outcome refines it."""
+    for key, value in report.user_properties:
+        if key == summary.OUTCOME_PROPERTY:
+            refined = _SNAPSHOT_OUTCOMES.get((report.outcome, str(value)))
+            if refined is not None:
+                return refined
+    return _PLAIN_OUTCOMES[report.outcome]
+
+
+def _reason(report: pytest.TestReport) -> str:
+    """The skip reason without pytest's prefix, or the failure text."""
+    if report.passed:
+        return ""
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple):
+        return longrepr[2].removeprefix("Skipped: ")
+    return report.longreprtext
