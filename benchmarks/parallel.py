@@ -1,8 +1,12 @@
 """Wall time of the corpus on the cli backend, serial against ``-n 2``.
 
 Usage: python benchmarks/parallel.py [ROUNDS] [CORPUS_DIR] [-- PYTEST_OPTIONS...]
-(defaults: 2 rounds over ../shared/corpus relative to the repository root,
-``--sql-backend=cli --sql-binary=sqlite3``).
+
+ROUNDS defaults to 2. CORPUS_DIR is run whole and is the root of its
+@database paths, e.g. the sqlite/conformance folder of a Turso clone (that
+one also holds the Turso-specific files); it defaults to the development
+copy beside this repository. PYTEST_OPTIONS default to
+``--sql-backend=cli --sql-binary=sqlite3``.
 
 Each round runs ``-n 0`` and ``-n 2`` back to back, alternating which goes
 first, so both see the same machine load; the speed-up is the ratio of the
@@ -57,6 +61,13 @@ def main() -> int:
     if "--" in args:
         options = args[args.index("--") + 1 :]
         args = args[: args.index("--")]
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    if args and not args[0].isdigit():
+        print(f"ROUNDS must be a whole number, got {args[0]!r}", file=sys.stderr)
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
     rounds = int(args[0]) if args else 2
     corpus = Path(args[1]) if len(args) > 1 else ROOT.parent / "shared" / "corpus"
     if not corpus.is_dir():

@@ -86,3 +86,29 @@ def test_entry_point_backend_runs_cases(installed: Path, tmp_path: Path) -> None
     assert "sqltest backend: sqlite-reference (SQLite" in done.stdout, done.stdout
     assert "2 passed, 1 skipped" in done.stdout, done.stdout
     assert "runs only on backend 'cli'" in done.stdout
+
+
+def test_example_backend_passes_the_conformance_kit(
+    installed: Path, tmp_path: Path
+) -> None:
+    """What a third-party author runs before shipping a backend."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(installed), *sys.path])}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest_sqltest.backend.conformance",
+            "--backend",
+            "sqlite-reference",
+            "-q",
+            "-rs",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "41 passed, 1 skipped" in done.stdout
+    assert "does not declare supports_snapshots" in done.stdout

@@ -86,7 +86,10 @@ class Database(abc.ABC):
         """Stop the running statement soon; called from another thread.
 
         The interrupted :meth:`execute` or :meth:`execute_setup` raises
-        :class:`~pytest_sqltest.backend.QueryTimeout`.
+        :class:`~pytest_sqltest.backend.QueryTimeout`. A limit can expire
+        just before a call starts, so an interrupt is not lost when nothing
+        runs: the next call raises instead. After :meth:`close` it does
+        nothing.
         """
 
     @abc.abstractmethod
@@ -114,6 +117,8 @@ class Backend(abc.ABC):
         """Open a fresh database for one case.
 
         :raises CreateDatabaseError: when it cannot be opened.
+        :raises Unsupported: when this backend has no such database (e.g. no
+            files); the case is skipped with the message.
         """
 
     def describe(self) -> str:

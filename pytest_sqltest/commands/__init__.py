@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from pytest_sqltest.commands import bridge, check
+from pytest_sqltest.commands import bridge, check, generate_db, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     check.add_parser(subparsers)
+    run.add_parser(subparsers)
+    generate_db.add_parser(subparsers)
     bridge.add_parser(subparsers)
     return parser
 

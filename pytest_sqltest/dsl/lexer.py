@@ -74,6 +74,9 @@ _TOKEN: Final = re.compile(
     re.VERBOSE,
 )
 _BLANKS: Final = re.compile(r"[ \t\r]*")
+# How far an unterminated string's scan gets: to the backslash before a line
+# feed, or to the end of the text. Same escapes as the ``string`` group.
+_STRING_PREFIX: Final = re.compile(r'"[^"\\]*(?:\\[^\n][^"\\]*)*')
 # What an invalid token covers: a run of name characters, a would-be
 # specifier, or one character.
 _INVALID: Final = re.compile(r"[A-Za-z0-9_./-]+|:[A-Za-z-]*:?|[\s\S]")
@@ -137,7 +140,15 @@ def tokenize(text: str) -> list[Token]:
     append, match = tokens.append, _TOKEN.match
     keyword, ident, newline = Kind.KEYWORD, Kind.IDENT, Kind.NEWLINE
     pos, size, line_start = 0, len(text), True
+    # Every `"` before this offset is known not to start a string; see below.
+    no_string_until = 0
     while True:
+        if pos < no_string_until:
+            start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
+            if start < no_string_until and text[start] == '"':
+                append(Token(Kind.INVALID, '"', start, start + 1, line_start))
+                pos, line_start = start + 1, False
+                continue
         found = match(text, pos)
         group = found.lastgroup if found else None  # None: not a token
         if group == "end":
@@ -148,6 +159,12 @@ def tokenize(text: str) -> list[Token]:
             start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]
             bad = _INVALID.match(text, start)
             assert bad is not None  # _INVALID matches any character
+            if bad[0] == '"':
+                # An unterminated string. Every `"` its scan passed over was
+                # escaped, so a string starting there is scanned from the
+                # same state and fails at the same place: marking them all
+                # now keeps a line of `\"` linear instead of quadratic.
+                no_string_until = _STRING_PREFIX.match(text, start).end()  # type: ignore[union-attr]
             token = Token(Kind.INVALID, bad[0], start, bad.end(), line_start)
         else:
             start, end = found.span(group)

@@ -91,18 +91,16 @@ class _Builder:
         return self.outline
 
     def database(self, directive: Token) -> None:
-        words = [self.peek(Kind.WORD), self.peek(Kind.WORD, 1)]
-        if words[0] is None:
+        what = self.peek(Kind.WORD)
+        if what is None:
             return
-        count = 2 if words[1] is not None and words[1].text == "readonly" else 1
-        last = words[count - 1]
-        assert last is not None
-        self.pos += count
-        name = " ".join(word.text for word in words[:count] if word is not None)
-        database = Item(
-            "database", name, directive.start, last.end, words[0].start, last.end
-        )
-        self.outline.items.append(database)
+        self.pos += 1
+        last, name = what, what.text
+        if (flag := self.peek(Kind.WORD)) is not None and flag.text == "readonly":
+            self.pos += 1
+            last, name = flag, f"{name} readonly"
+        item = Item("database", name, directive.start, last.end, what.start, last.end)
+        self.outline.items.append(item)
 
     def decorator(self, directive: Token) -> None:
         if self.decorated_from is None:
@@ -113,9 +111,10 @@ class _Builder:
             self.outline.references.append(Reference(name.text, name.start, name.end))
         elif directive.text == "@var" and name is not None:
             self.pos += 1
-            block = self.peek(Kind.BLOCK)
-            end = block.end if block is not None else name.end
-            self.pos += block is not None
+            end = name.end
+            if (block := self.peek(Kind.BLOCK)) is not None:
+                self.pos += 1
+                end = block.end
             var = Item("var", name.text, directive.start, end, name.start, name.end)
             self.variables.append(var)
 

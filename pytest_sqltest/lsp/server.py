@@ -16,6 +16,7 @@ from pygls.uris import to_fs_path
 
 from pytest_sqltest.lsp.completion import completions
 from pytest_sqltest.lsp.document import Document, analyse, to_lsp
+from pytest_sqltest.lsp.formatting import format_text
 from pytest_sqltest.lsp.hover import hover
 from pytest_sqltest.lsp.navigation import definition, references
 from pytest_sqltest.lsp.symbols import document_symbols
@@ -41,10 +42,12 @@ class SqltestServer(LanguageServer):
     def document(self, uri: str) -> Document:
         """The analysis of the open file's current text."""
         text = self.workspace.get_text_document(uri).source
-        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        encoding = self.workspace.position_encoding or "utf-16"
+        if isinstance(encoding, types.PositionEncodingKind):
+            encoding = encoding.value
         cached = self._documents.get(uri)
         if cached is None or cached.text != text or cached.lines.encoding != encoding:
-            cached = analyse(to_fs_path(uri) or uri, text, str(encoding))
+            cached = analyse(to_fs_path(uri) or uri, text, encoding)
             self._documents[uri] = cached
         return cached
 
@@ -137,5 +140,16 @@ def build_server() -> SqltestServer:
         ls: SqltestServer, params: types.CompletionParams
     ) -> list[types.CompletionItem]:
         return completions(*_at(ls, params.text_document, params.position))
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def on_format(
+        ls: SqltestServer, params: types.DocumentFormattingParams
+    ) -> list[types.TextEdit]:
+        document = ls.document(params.text_document.uri)
+        formatted = format_text(document.text, document.path)
+        if formatted is None:
+            return []
+        whole = document.lines.range(0, len(document.text))
+        return [types.TextEdit(whole, formatted)]
 
     return server

@@ -148,7 +148,7 @@ class SqltestItem(pytest.Item):
             {self.decl.id, backend.name, *(ref.name for ref in self.case.setups)}
         )
         oracle = options.oracle
-        reason = skip_reason(sqltest, self.case, backend, oracle)
+        reason = skip_reason(sqltest, self.case, backend, oracle, options.mvcc)
         if reason is not None:
             self.add_marker(_skip_mark(reason))
         #: Opens the case's databases: the ``sql_database`` fixture's value.

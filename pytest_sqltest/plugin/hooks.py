@@ -2,7 +2,8 @@
 
 Each hook here only dispatches; the work lives in the modules beside it
 (:mod:`.settings`, :mod:`.collect`, :mod:`.fixtures`, :mod:`.update`,
-:mod:`.timeouts`, :mod:`.summary`, :mod:`.heap`, :mod:`.registration`), so
+:mod:`.timeouts`, :mod:`.summary`, :mod:`.heap`, :mod:`.registration`,
+:mod:`.selection`, :mod:`.report_json`), so
 reading this file tells what the plugin does at each point of a session.
 """
 
@@ -20,6 +21,8 @@ from pytest_sqltest.plugin import (
     heap,
     hookspecs,
     registration,
+    report_json,
+    selection,
     settings,
     summary,
     timeouts,
@@ -51,7 +54,10 @@ WORKER_SETTINGS = "sqltest_settings"
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add the ``--sql-*`` options and ``sql_*`` ini keys."""
     settings.add_options(parser)
-    update.add_option(parser.getgroup("sqltest"))
+    group = parser.getgroup("sqltest")
+    update.add_option(group)
+    selection.add_options(parser, group)
+    report_json.add_option(group)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -81,6 +87,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqltest: a case collected from a .sqltest file")
     config.pluginmanager.load_setuptools_entrypoints(registration.ENTRY_POINT_GROUP)
     update.configure(config)
+    if report_json.configure(config):
+        config.pluginmanager.register(_ReportHooks(config), "sqltest-report-json")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -134,13 +142,15 @@ def pytest_make_collect_report(
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Derive ``timeout`` marks before ``-m``/``-k`` deselect anything.
+    """Derive ``timeout`` marks, then apply ``--sql-filter``.
 
     Neither ``tryfirst`` nor ``trylast``: conftest hooks (loaded later) run
     before this one, so marks they add are seen and kept; pytest's own
-    deselection (loaded earlier) runs after it.
+    deselection (``-k``, ``-m``; loaded earlier) runs after it, on what the
+    name filter kept.
     """
     timeouts.add_timeout_marks(config, items)
+    selection.deselect(config, items)
 
 
 @pytest.hookimpl(trylast=True)
@@ -175,8 +185,12 @@ def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Point run-time skips of a case at the case, not at plugin code."""
+    """Point run-time skips of a case at the case, not at plugin code.
+
+    Also name the case in the report for ``--sql-report-json``.
+    """
     report = yield
+    report_json.annotate(item, call, report)
     if isinstance(item, SqltestItem) and report.skipped:
         if isinstance(report.longrepr, tuple):
             path, line, _ = item.reportinfo()
@@ -197,9 +211,10 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Rewrite expectations, hand worker results over, release the backend."""
+    """Rewrite expectations, hand results over, write reports, release the backend."""
     update.finish(session)
     summary.send_to_controller(session.config)
+    report_json.finish(session)
     backend: Backend | None = session.config.stash.get(BACKEND_KEY, None)
     if backend is None:
         return
@@ -211,6 +226,25 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             SqltestWarning(f"backend {backend.name!r} did not close cleanly: {exc}"),
             stacklevel=1,
         )
+
+
+class _ReportHooks:
+    """``--sql-report-json``'s hooks, registered once per config.
+
+    These hooks receive a report but no config, so they live on an object
+    that knows its config (the xdist controller's, where reports arrive).
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Fold a case's setup, call or teardown report into its result."""
+        report_json.record_test(self.config, report)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A ``.sqltest`` file that failed to collect is an error result."""
+        report_json.record_collect(self.config, report)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -166,7 +166,10 @@ def build_builtin(name: str, options: Settings) -> Backend:
         from pytest_sqltest.engines.cli.backend import CliBackend
 
         return CliBackend(
-            binary=options.binary, kind=options.cli_kind, mvcc=options.mvcc
+            binary=options.binary,
+            kind=options.cli_kind,
+            mvcc=options.mvcc,
+            process="per-case" if options.cli_process == "per-case" else "per-worker",
         )
     if name == "turso":
         from pytest_sqltest.engines.turso.backend import TursoBackend

@@ -27,16 +27,20 @@ from pytest_sqltest.plugin.collect import SqltestItem
 from pytest_sqltest.plugin.settings import SETTINGS_KEY
 from pytest_sqltest.runner import reference_report
 from pytest_sqltest.runner.name_filter import case_name
+from pytest_sqltest.runner.outcomes import SnapshotMismatch
 from pytest_sqltest.runner.reference_report import CaseResult, Outcome
+from pytest_sqltest.snapshots import SnapshotOutcome
 
-#: The report attribute holding the case's ``path``, ``name`` and ``database``.
+#: The report attribute holding the case's ``path``, ``name`` and ``database``
+#: (and ``snapshot``: ``mismatch`` for a failing snapshot case).
 CASE_ATTRIBUTE: Final = "sqltest_case"
+_SNAPSHOT: Final = "snapshot"
 _GATHERER_KEY: Final = pytest.StashKey["Gatherer"]()
 #: What a snapshot's recorded outcome turns a plain outcome into.
 _SNAPSHOT_OUTCOMES: Final = {
-    ("passed", "updated"): Outcome.SNAPSHOT_UPDATED,
-    ("failed", "mismatch"): Outcome.SNAPSHOT_MISMATCH,
-    ("skipped", "new"): Outcome.SNAPSHOT_NEW,
+    ("passed", SnapshotOutcome.UPDATED.value): Outcome.SNAPSHOT_UPDATED,
+    ("failed", SnapshotOutcome.MISMATCH.value): Outcome.SNAPSHOT_MISMATCH,
+    ("skipped", SnapshotOutcome.NEW.value): Outcome.SNAPSHOT_NEW,
 }
 _PLAIN_OUTCOMES: Final = {
     "passed": Outcome.PASSED,
@@ -76,21 +80,26 @@ def configure(config: pytest.Config) -> bool:
     return True
 
 
-def annotate(item: pytest.Item, report: pytest.TestReport) -> None:
-    """Attach the case's identity to ``report``, if a report is written."""
+def annotate(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport
+) -> None:
+    """Attach the case's identity to ``report``, if a report is written.
+
+    A snapshot mismatch is told by its exception: a failing snapshot case
+    records no outcome of its own.
+    """
     if not isinstance(item, SqltestItem):
         return
     if not item.config.stash[SETTINGS_KEY].report_json:
         return
-    setattr(
-        report,
-        CASE_ATTRIBUTE,
-        {
-            "path": _shown(item.config, item.path),
-            "name": case_name(item.case, item.expansion),
-            "database": item.decl.text,
-        },
-    )
+    identity = {
+        "path": _shown(item.config, item.path),
+        "name": case_name(item.case, item.expansion),
+        "database": item.decl.text,
+    }
+    if call.excinfo is not None and isinstance(call.excinfo.value, SnapshotMismatch):
+        identity[_SNAPSHOT] = SnapshotOutcome.MISMATCH.value
+    setattr(report, CASE_ATTRIBUTE, identity)
 
 
 def _shown(config: pytest.Config, path: Path) -> str:
@@ -156,11 +165,12 @@ class _Case:
     seconds: float = 0.0
 
     def result(self) -> CaseResult:
+        assert self.outcome is not None, "a finished case has an outcome"
         return CaseResult(
             path=self.identity["path"],
             name=self.identity["name"],
             database=self.identity["database"],
-            outcome=self.outcome or Outcome.PASSED,
+            outcome=self.outcome,
             reason=self.reason,
             duration_ms=reference_report.milliseconds(self.seconds),
         )
@@ -184,21 +194,29 @@ class Gatherer:
         case = self._running.setdefault(report.nodeid, _Case(identity))
         case.seconds += report.duration
         if report.when == "call":
-            case.outcome = _call_outcome(report)
+            case.outcome = _call_outcome(report, identity)
             case.reason = _reason(report)
-        elif report.failed and case.outcome not in _FAILURES:
+        elif report.failed:
             # Setup and teardown failures, and xdist's reports of a crashed
             # worker, are errors, as pytest and JUnit count them.
-            case.outcome, case.reason = Outcome.ERROR, report.longreprtext
+            if case.outcome not in _FAILURES:
+                case.outcome, case.reason = Outcome.ERROR, report.longreprtext
         elif report.skipped:
             case.outcome, case.reason = Outcome.SKIPPED, _reason(report)
-        if report.when != "setup" and report.when != "call":
+        if report.when not in ("setup", "call"):
             # The last report of a case: teardown, or a crashed worker's.
-            self.results.append(self._running.pop(report.nodeid).result())
+            self._running.pop(report.nodeid)
+            if case.outcome is not None:
+                self.results.append(case.result())
 
     def write(self) -> None:
-        """Write the document; cases cut short (e.g. ``-x``) count as they are."""
-        results = [*self.results, *(case.result() for case in self._running.values())]
+        """Write the document.
+
+        A case whose teardown never came (the run was interrupted) counts if
+        it got as far as an outcome; one cut short before that is left out.
+        """
+        unfinished = [c for c in self._running.values() if c.outcome is not None]
+        results = [*self.results, *(case.result() for case in unfinished)]
         elapsed = reference_report.milliseconds(time.monotonic() - self.started)
         reference_report.write(
             self.target,
@@ -209,13 +227,13 @@ class Gatherer:
 _FAILURES: Final = frozenset({Outcome.FAILED, Outcome.SNAPSHOT_MISMATCH, Outcome.ERROR})
 
 
-def _call_outcome(report: pytest.TestReport) -> Outcome:
+def _call_outcome(report: pytest.TestReport, identity: dict[str, str]) -> Outcome:
     """The call phase's outcome; a snapshot case's own outcome refines it."""
-    for key, value in report.user_properties:
-        if key == summary.OUTCOME_PROPERTY:
-            refined = _SNAPSHOT_OUTCOMES.get((report.outcome, str(value)))
-            if refined is not None:
-                return refined
+    recorded = [v for k, v in report.user_properties if k == summary.OUTCOME_PROPERTY]
+    for snapshot in (identity.get(_SNAPSHOT), *recorded):
+        refined = _SNAPSHOT_OUTCOMES.get((report.outcome, str(snapshot)))
+        if refined is not None:
+            return refined
     return _PLAIN_OUTCOMES[report.outcome]
 
 

@@ -133,6 +133,20 @@ OPTIONS: Final = (
         help="Treat the cli binary as a 'sqlite', 'turso' or 'generic' shell "
         "(default: guessed from its file name).",
     ),
+    _Option(
+        name="cli_process",
+        default="per-worker",
+        metavar="MODEL",
+        help="cli backend: 'per-worker' (default) runs case after case in one "
+        "long-lived shell where that gives the same results; 'per-case' starts "
+        "a new shell for every script, as the reference runner does.",
+    ),
+    _Option(
+        name="report_json",
+        metavar="PATH",
+        help="Write the reference runner's JSON report of the .sqltest cases "
+        "to PATH when the run ends (default: no report).",
+    ),
 )
 
 
@@ -160,6 +174,8 @@ class Settings:
     snapshot_mode: str
     binary: str
     cli_kind: str | None
+    #: The cli backend's process model: per-worker or per-case.
+    cli_process: str
     #: The bridge backend's command line, split like a shell would.
     bridge: tuple[str, ...]
     dsn: str
@@ -175,6 +191,8 @@ class Settings:
     integrity_cache: Path
     #: Whether collected items are moved to the permanent GC generation.
     freeze_heap: bool
+    #: Where the JSON report goes, as an absolute path; empty when off.
+    report_json: str
 
     def to_json(self) -> dict[str, object]:
         """Plain values, for handing to xdist workers (execnet-serialisable)."""
@@ -285,6 +303,7 @@ def resolve(config: pytest.Config) -> Settings:
         ),
         binary=_validate_binary(raw["binary"][0]),
         cli_kind=_validate_cli_kind(*raw["cli_kind"]),
+        cli_process=_validate_choice(*raw["cli_process"], ("per-worker", "per-case")),
         bridge=_validate_command(*raw["bridge"]),
         dsn=raw["dsn"][0],
         mvcc=_validate_bool(*raw["mvcc"]),
@@ -297,7 +316,13 @@ def resolve(config: pytest.Config) -> Settings:
         # Checked against a fresh build before use: no version in the name.
         integrity_cache=_cache_dir(config, "sqltest-integrity"),
         freeze_heap=_validate_bool(*raw["freeze_heap"]),
+        report_json=_output_path(config, *raw["report_json"]),
     )
+
+
+def _output_path(config: pytest.Config, value: str, where: str) -> str:
+    """An output file's absolute path, or empty when not asked for."""
+    return str(_resolve_path(config, value, where)) if value else ""
 
 
 def _validate_file(config: pytest.Config, value: str, where: str) -> str:

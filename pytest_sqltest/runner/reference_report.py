@@ -122,7 +122,8 @@ def to_json(
         }
         for path, members in by_file.items()
     ]
-    return {"files": files, "summary": {**summarize(results), "duration_ms": duration_ms}}
+    summary = {**summarize(results), "duration_ms": duration_ms}
+    return {"files": files, "summary": summary}
 
 
 def _result_json(result: CaseResult, databases: bool) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytest_sqltest.backend.contract import Backend
-from pytest_sqltest.dsl.model import Case, Matrix, Snapshot, SqltestFile
+from pytest_sqltest.dsl.model import Case, Condition, Matrix, Snapshot, SqltestFile
 
 
 def _filtered_reason(case: Case, backend: Backend, oracle: str) -> str | None:
@@ -35,9 +35,12 @@ def _backend_filter(case: Case, backend: Backend) -> str | None:
 
 
 def skip_reason(
-    file: SqltestFile, case: Case, backend: Backend, oracle: str
+    file: SqltestFile, case: Case, backend: Backend, oracle: str, mvcc: bool = False
 ) -> str | None:
     """The reason to skip ``case`` with ``backend``, or ``None``.
+
+    ``mvcc``: the run is in MVCC mode, so ``@skip-if mvcc`` holds on every
+    backend, whether or not its engine has such a mode.
 
     The order follows the reference (spec §5.1–5.2): cases it would not
     create, then skip directives (the case's, then the file's; the first that
@@ -47,8 +50,9 @@ def skip_reason(
     reason = _filtered_reason(case, backend, oracle)
     if reason is not None:
         return reason
+    conditions = backend.conditions | ({Condition.MVCC} if mvcc else set())
     for skip in (*case.skips, *file.skips):
-        if skip.condition is None or skip.condition in backend.conditions:
+        if skip.condition is None or skip.condition in conditions:
             return skip.reason
     for requirement in (*file.requirements, *case.requirements):
         if requirement.capability not in backend.capabilities:

@@ -31,6 +31,7 @@ def npm_tools() -> str:
     return node
 
 
+@pytest.mark.slow
 def test_node_suite_passes() -> None:
     node = npm_tools()
     tests = sorted(str(path) for path in (VSCODE / "test").glob("*.test.js"))

@@ -90,3 +90,18 @@ def test_snapshots_skip_on_backends_that_cannot_explain(
     result.stdout.fnmatch_lines(
         ["*backend 'mini' cannot explain queries for snapshots"]
     )
+
+
+def test_mvcc_condition_holds_in_mvcc_runs_on_every_backend(
+    pytester: pytest.Pytester,
+) -> None:
+    """``--sql-mvcc`` makes ``@skip-if mvcc`` hold even where the engine has no MVCC."""
+    pytester.makefile(
+        ".sqltest",
+        m='@database :memory:\n@skip-if mvcc "not in MVCC"\ntest t { SELECT 1; }\n'
+        "expect { 1 }\n",
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+    result = pytester.runpytest("--sql-mvcc=true", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*not in MVCC*"])

@@ -1,4 +1,4 @@
-"""A conformance kit for backends: does yours honour the backend contract?
+"""A conformance kit for backends: checks that yours honours the contract.
 
 Run it with the options that select and configure your backend::
 
@@ -9,7 +9,10 @@ The tests get the backend from the plugin's ``sql_backend`` fixture and use
 nothing but :mod:`pytest_sqltest.backend`, so they run any backend the
 plugin can select: a built-in one, one from an installed package, or one a
 ``conftest.py`` registers. They use a database the way the runner does for
-a case: any number of setups, then one ``execute``, then ``close``.
+a case: any number of setups, then one ``execute`` (two for a ``snapshot``
+case: ``EXPLAIN QUERY PLAN`` and ``EXPLAIN``), then ``close``. Setup SQL
+ends with ``;``, as setups in ``.sqltest`` files do: a backend may send the
+setups and the case to its engine as one script.
 
 A check is skipped, with a reason, only where the backend itself says that
 it does not apply:
@@ -53,9 +56,11 @@ SQLITE_PROFILES: Final = ("rust", "cli", "js")
 PATIENCE: Final = 5.0
 #: A table of ten rows; cross joins of it make long queries without
 #: recursive CTEs, which not every engine has.
-DIGITS: Final = "CREATE TABLE d(x INTEGER); INSERT INTO d VALUES " + ",".join(
-    f"({i})" for i in range(10)
-) + ";"
+DIGITS: Final = (
+    "CREATE TABLE d(x INTEGER); INSERT INTO d VALUES "
+    + ",".join(f"({i})" for i in range(10))
+    + ";"
+)
 #: Ten billion rows to count: minutes of work, far longer than any check waits.
 ENDLESS: Final = "SELECT count(*) FROM " + ", ".join(f"d d{i}" for i in range(10))
 #: REAL expressions whose text differs most between the profiles.

@@ -6,7 +6,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from pytest_sqltest.backend import Backend, DatabaseKind
+from pytest_sqltest.backend import Backend, DatabaseKind, QueryResult
 from pytest_sqltest.backend.conformance import Case, Opener
 
 #: What engines may leave beside a database file; the runner removes them.
@@ -68,13 +68,16 @@ def test_readonly_files_stay_untouched(
     """
     path = files / "fixture.db"
     digest = fixture_file(path)
-    readonly = {"kind": DatabaseKind.PATH, "path": path, "readonly": True}
-    assert run_case("SELECT x FROM t ORDER BY x", **readonly).rows == (("1",), ("2",))
-    written = run_case("INSERT INTO t VALUES (3); SELECT count(*) FROM t", **readonly)
+
+    def readonly(sql: str) -> QueryResult:
+        return run_case(sql, kind=DatabaseKind.PATH, path=path, readonly=True)
+
+    assert readonly("SELECT x FROM t ORDER BY x").rows == (("1",), ("2",))
+    written = readonly("INSERT INTO t VALUES (3); SELECT count(*) FROM t")
     if sql_backend.profile != "rust":
         assert written.error is not None, "a write to a readonly database succeeded"
     assert hashlib.sha256(path.read_bytes()).digest() == digest
-    assert run_case("SELECT count(*) FROM t", **readonly).rows == (("2",),)
+    assert readonly("SELECT count(*) FROM t").rows == (("2",),)
 
 
 def test_close_twice_is_safe(open_db: Opener, files: Path) -> None:

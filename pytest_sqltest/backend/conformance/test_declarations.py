@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_sqltest.backend import Backend, Capability, Condition
-from pytest_sqltest.backend.conformance import PROFILES, Case
+from pytest_sqltest.backend.conformance import PROFILES, Opener
 
 
 def test_name_is_a_word(sql_backend: Backend) -> None:
@@ -45,10 +45,13 @@ def test_describe_is_one_line(sql_backend: Backend) -> None:
     assert "\n" not in text and "\r" not in text
 
 
-def test_snapshot_backends_explain(sql_backend: Backend, run_case: Case) -> None:
-    """``snapshot`` cases record what ``EXPLAIN`` prints."""
+def test_snapshot_backends_explain(sql_backend: Backend, open_db: Opener) -> None:
+    """``snapshot`` cases record both plans, one after the other, after setups."""
     if not sql_backend.supports_snapshots:
         pytest.skip("the backend does not declare supports_snapshots")
-    result = run_case("EXPLAIN SELECT 1")
-    assert result.error is None
-    assert result.rows
+    db = open_db()
+    assert db.execute_setup("CREATE TABLE t(x INTEGER);").error is None
+    for explain in ("EXPLAIN QUERY PLAN", "EXPLAIN"):
+        result = db.execute(f"{explain} SELECT x FROM t WHERE x > 1;")
+        assert result.error is None, explain
+        assert result.rows, explain

@@ -42,8 +42,10 @@ def test_interrupt_stops_a_runaway_query(open_db: Opener) -> None:
 
 
 def test_interrupt_stops_a_runaway_setup(open_db: Opener) -> None:
-    """A setup stops too: ``execute_setup`` raises, or the ``execute`` that
-    runs setups deferred until then.
+    """A setup stops too.
+
+    ``execute_setup`` raises, or the ``execute`` that runs the setups a
+    backend deferred until then.
     """
     db = open_db()
     assert db.execute_setup(DIGITS).error is None

@@ -25,9 +25,7 @@ def test_statements_without_rows_add_nothing(run_case: Case) -> None:
     assert result.rows == (("",), ("7",))
 
 
-@pytest.mark.parametrize(
-    "sql", ["", "  \n", "-- only a comment\n", "/* nothing */ ;;"]
-)
+@pytest.mark.parametrize("sql", ["", "  \n", "-- only a comment\n", "/* nothing */ ;;"])
 def test_scripts_without_statements_have_no_rows(run_case: Case, sql: str) -> None:
     """A case whose SQL holds no statement succeeds with no rows."""
     result = run_case(sql)
@@ -46,7 +44,7 @@ def test_semicolons_in_literals_and_comments(run_case: Case) -> None:
     """Statement splitting respects quotes, comments and non-ASCII text."""
     result = run_case(
         "SELECT 'a;b'; -- c;d\nSELECT /* ; */ 2;\n"
-        'SELECT "x;" FROM (SELECT 3 AS "x;") AS s; SELECT \'é€😀;\'; SELECT \'ü\''
+        "SELECT \"x;\" FROM (SELECT 3 AS \"x;\") AS s; SELECT 'é€😀;'; SELECT 'ü'"
     )
     assert result.rows == (("a;b",), ("2",), ("3",), ("é€😀;",), ("ü",))
 

@@ -18,9 +18,13 @@ def test_null_text_and_integers(run_case: Case) -> None:
 
 
 @pytest.mark.parametrize("sql", list(REALS))
-def test_reals_follow_the_profile(sqlite_profile: str, run_case: Case, sql: str) -> None:
-    """``cli`` prints REALs like SQLite, ``rust`` like the reference engine,
-    ``js`` like JavaScript.
+def test_reals_follow_the_profile(
+    sqlite_profile: str, run_case: Case, sql: str
+) -> None:
+    """REALs are printed as the profile's reference backend prints them.
+
+    ``cli`` like SQLite, ``rust`` like the reference engine, ``js`` like
+    JavaScript.
     """
     assert run_case(f"SELECT {sql}").rows == ((expected_real(sqlite_profile, sql),),)
 

@@ -276,7 +276,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The bridge's options, for the ``bridge`` command."""
     parser.add_argument("--driver", default="sqlite3", help="DB-API module to import")
     parser.add_argument("--name", help="name in the hello (default: the driver)")
-    parser.add_argument("--profile", choices=("rust", "cli", "js", "pg"))
+    parser.add_argument(
+        "--profile",
+        choices=("rust", "cli", "js", "pg"),
+        help="profile to declare (default: cli for sqlite3-like drivers, rust "
+        "for any other DB-API module)",
+    )
     parser.add_argument(
         "--connect",
         action="append",

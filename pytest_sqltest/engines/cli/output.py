@@ -177,8 +177,7 @@ def raw_error(stdout: str, stderr: str, returncode: int) -> str | None:
     miette reports: stdout) and on whether they set an exit status, so all
     three signals count.
     """
-    stderr_bad = bool(stderr) and ("Error" in stderr or "error" in stderr)
-    stdout_bad = any(word in stdout for word in _STDOUT_ERROR_WORDS)
+    stderr_bad, stdout_bad = _stderr_bad(stderr), _stdout_bad(stdout)
     if not (stderr_bad or stdout_bad or returncode != 0):
         return None
     if stderr_bad:
@@ -186,6 +185,22 @@ def raw_error(stdout: str, stderr: str, returncode: int) -> str | None:
     if stdout_bad:
         return stdout
     return stderr or stdout or f"command exited with status {returncode}"
+
+
+def needs_status(stdout: str, stderr: str) -> bool:
+    """Whether only the exit status tells failure from success.
+
+    That is the case when stderr holds text but neither stream an error word.
+    """
+    return bool(stderr) and not (_stderr_bad(stderr) or _stdout_bad(stdout))
+
+
+def _stderr_bad(stderr: str) -> bool:
+    return "Error" in stderr or "error" in stderr
+
+
+def _stdout_bad(stdout: str) -> bool:
+    return any(word in stdout for word in _STDOUT_ERROR_WORDS)
 
 
 def normalise_error(raw: str) -> str:

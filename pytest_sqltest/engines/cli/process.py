@@ -7,6 +7,7 @@ import selectors
 import signal
 import subprocess
 import threading
+import time
 from typing import IO, Final
 
 from pytest_sqltest.backend.errors import ExecuteError, QueryTimeout
@@ -72,6 +73,30 @@ class ProcessRunner:
                 _kill_group(self._proc)
 
 
+class _TooSlow(Exception):
+    """A probe passed its time limit."""
+
+
+def probe(args: list[str], timeout: float, limit: int = 1024 * 1024) -> str | None:
+    """Return what ``args`` prints (stdout, then stderr), or ``None``.
+
+    For questions such as ``--version``: bounded in time and output, and
+    whatever the command started is killed with its process group, so a
+    binary that hangs costs ``timeout`` seconds once and leaves nothing.
+    """
+    try:
+        proc = _spawn(args)
+    except ExecuteError:
+        return None
+    try:
+        stdout, stderr = _exchange(proc, b"", limit, time.monotonic() + timeout)
+    except (_OutputTooLarge, _TooSlow):
+        return None
+    finally:
+        _reap(proc)
+    return (stdout + stderr).decode("utf-8", "replace")
+
+
 def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
     """Start the shell in its own session so its whole group can be killed."""
     try:
@@ -87,12 +112,16 @@ def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
 
 
 def _exchange(
-    proc: subprocess.Popen[bytes], script: bytes, limit: int
+    proc: subprocess.Popen[bytes],
+    script: bytes,
+    limit: int,
+    deadline: float | None = None,
 ) -> tuple[bytes, bytes]:
     """Write ``script`` and read both outputs concurrently, each up to ``limit``.
 
     ``communicate()`` would buffer unbounded output; a selector loop keeps
-    the pipes flowing without threads and stops at the cap.
+    the pipes flowing without threads and stops at the cap, or at the
+    ``time.monotonic()`` ``deadline``.
     """
     assert proc.stdin and proc.stdout and proc.stderr
     out, err = proc.stdout.fileno(), proc.stderr.fileno()
@@ -108,7 +137,10 @@ def _exchange(
         else:
             proc.stdin.close()
         while selector.get_map():
-            for key, _ in selector.select():
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                raise _TooSlow
+            for key, _ in selector.select(wait):
                 if key.fileobj is proc.stdin:
                     pending = _write_some(selector, proc.stdin, pending)
                     continue
@@ -150,9 +182,12 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _reap(proc: subprocess.Popen[bytes]) -> None:
-    """Make sure the shell is dead, waited for, and its pipes are closed."""
-    if proc.poll() is None:
-        _kill_group(proc)
+    """Make sure the shell is dead, waited for, and its pipes are closed.
+
+    Until it is waited for, its pid stays reserved even if it exited, so
+    killing the group here also ends what it left running.
+    """
+    _kill_group(proc)
     proc.wait()
     for stream in (proc.stdin, proc.stdout, proc.stderr):
         if stream is not None:

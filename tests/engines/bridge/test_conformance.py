@@ -13,8 +13,6 @@ from tests.support import CORPUS
 
 #: Corpus directories run through the Node.js bridge: broad, and quick enough.
 CORPUS_DIRS = ("select", "join", "groupby", "json", "math", "window")
-
-
 BRIDGE_KIT = "pytest_sqltest.engines.bridge.conformance"
 #: The bridge kit's checks (the backend kit is run in tests/backend).
 CHECKS = 7
@@ -46,12 +44,14 @@ def run_both_kits(command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_bridge_kit_passes_on_the_python_bridge(pytester: pytest.Pytester) -> None:
     result = run_bridge_kit(pytester, PY_BRIDGE)
     result.assert_outcomes(passed=CHECKS - 1, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED *: the bridge does not declare reopen"])
 
 
+@pytest.mark.slow
 def test_bridge_kit_passes_on_a_reopening_bridge(pytester: pytest.Pytester) -> None:
     run_bridge_kit(pytester, f"{PY_BRIDGE} --reopen").assert_outcomes(passed=CHECKS)
 

@@ -125,13 +125,6 @@ class TestSqliteShell:
         assert result.error == error
         assert result.rows == ()
 
-    def test_buffered_setups_output_is_removed(self, sqlite_backend):
-        db = memory(sqlite_backend)
-        assert not db.execute_setup("CREATE TABLE t(a);\nSELECT 'setup row';").is_error
-        assert not db.execute_setup("INSERT INTO t VALUES (7);").is_error
-        result = db.execute("SELECT a FROM t;")
-        assert result.rows == (("7",),)
-
     def test_case_error_after_good_setups_is_not_a_setup_error(self, sqlite_backend):
         db = memory(sqlite_backend)
         db.execute_setup("CREATE TABLE t(a);")

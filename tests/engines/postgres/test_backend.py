@@ -57,17 +57,6 @@ def test_values_are_the_servers_text(pg_db):
     )
 
 
-def test_rows_of_every_statement_are_concatenated(pg_db):
-    result = pg_db.execute(
-        "CREATE TABLE t (x int, y text);"
-        "INSERT INTO t VALUES (1, 'a'), (NULL, 'b');"
-        "SELECT x, y FROM t ORDER BY y;"
-        "SELECT count(*) FROM t;"
-        "SELECT 1 WHERE false"
-    )
-    assert result.rows == (("1", "a"), ("", "b"), ("2",))
-
-
 def test_placeholders_and_percent_signs_reach_the_server_as_written(pg_db):
     assert pg_db.execute("SELECT '100%', '%s', '%(x)s'").rows == (
         ("100%", "%s", "%(x)s"),
@@ -176,12 +165,6 @@ def test_interrupt_stops_a_runaway_query(pg_db):
     assert time.monotonic() - started < 2
     assert excinfo.value.seconds == 0.0
     assert excinfo.value.statement == "SELECT pg_sleep(60)"
-
-
-def test_interrupt_is_sticky(pg_db):
-    pg_db.interrupt()
-    with pytest.raises(QueryTimeout):
-        pg_db.execute("SELECT 1")
 
 
 def test_interrupt_before_the_query_reaches_the_server_still_stops_it(pg_db):

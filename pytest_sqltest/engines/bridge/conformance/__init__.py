@@ -4,9 +4,9 @@ Run it together with the backend kit, which checks what every backend does
 with SQL::
 
     python -m pytest_sqltest.engines.bridge.conformance "node mybridge.js"
-    pytest --pyargs pytest_sqltest.backend.conformance \\
-        pytest_sqltest.engines.bridge.conformance \\
-        --sql-backend=bridge --sql-bridge "node mybridge.js"
+
+which is ``pytest --pyargs`` of ``pytest_sqltest.backend.conformance`` and
+of this package, with ``--sql-backend=bridge --sql-bridge "node mybridge.js"``.
 
 This package checks what only a bridge can get wrong: the hello, echoed
 ids, exit at end of input, isolation between databases of a ``reopen``
