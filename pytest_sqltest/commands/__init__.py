@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parser(subparsers)
     generate_db.add_parser(subparsers)
     bridge.add_parser(subparsers)
+    lsp.add_parser(subparsers)
     return parser
 
 

@@ -36,7 +36,13 @@ class ParseError(SqltestError):
         self.path = path
         self.source = source
         self.diagnostics = tuple(diagnostics)
-        super().__init__(self.render())
+        # Rendered once: the text is both the exception's message and what
+        # render() returns, and drawing frames is not free on huge lines.
+        self._rendered = "\n\n".join(
+            render_diagnostic(path, source, diagnostic)
+            for diagnostic in self.diagnostics
+        )
+        super().__init__(self._rendered)
 
     @property
     def message(self) -> str:
@@ -55,19 +61,18 @@ class ParseError(SqltestError):
 
     def render(self) -> str:
         """All diagnostics as code frames, separated by blank lines."""
-        return "\n\n".join(
-            render_diagnostic(self.path, self.source, diagnostic)
-            for diagnostic in self.diagnostics
-        )
+        return self._rendered
 
 
-def source_line(source: str, line: int) -> str:
-    """Return the 1-based ``line`` of ``source`` without its line ending."""
-    # One C-level split instead of a Python loop over every earlier line.
-    rest = source.split("\n", line - 1)
-    if len(rest) < line:
-        return ""
-    text = rest[-1].partition("\n")[0]
+def line_at(source: str, offset: int) -> str:
+    """Return the line of ``source`` holding ``offset``, without its ending.
+
+    Found from the offset outwards, so the cost is the length of that line,
+    not of everything before it.
+    """
+    start = source.rfind("\n", 0, offset) + 1
+    end = source.find("\n", offset)
+    text = source[start : len(source) if end < 0 else end]
     return text[:-1] if text.endswith("\r") else text
 
 
@@ -98,8 +103,11 @@ def render_diagnostic(path: str, source: str, diagnostic: Diagnostic) -> str:
     the diagnostic has one, a ``help:`` line.
     """
     span = diagnostic.span
-    text = "".join(_printable(ch) for ch in source_line(source, span.line))
-    shown, col = _window(text, min(max(span.column, 1), len(text) + 1))
+    line = line_at(source, span.start)
+    # Cut first, then clean up: only the window is walked character by
+    # character, whatever the length of the line.
+    cut, col = _window(line, min(max(span.column, 1), len(line) + 1))
+    shown = "".join(map(_printable, cut))
     width = max(1, min(span.end - span.start, len(shown) - col + 1))
     pad = "".join("\t" if ch == "\t" else " " for ch in shown[: col - 1])
     gutter = " " * len(str(span.line))

@@ -8,8 +8,10 @@ from pytest_sqltest.dsl.text import WHITE_SPACE, trim
 
 #: The engine's maximum expression nesting depth in the analysed revision.
 EXPR_DEPTH_LIMIT: Final = 100
-#: Most characters one block may grow to through macros. The reference has
-#: no limit; ours keeps ``{{repeat:999999999:x}}`` from exhausting memory.
+#: Most characters the blocks of one file that use macros may grow to, all
+#: together. The reference has no limit; ours keeps ``{{repeat:999999999:x}}``
+#: or a hundred blocks of large repeats from exhausting memory. The largest
+#: file of the conformance corpus expands to under 100,000 characters.
 MAX_EXPANDED_SIZE: Final = 10_000_000
 
 _NAME: Final = "expr_depth_limit"
@@ -30,11 +32,13 @@ class MacroError(Exception):
         self.help = help
 
 
-def expand_macros(content: str) -> str:
+def expand_macros(content: str, budget: int = MAX_EXPANDED_SIZE) -> str:
     """``content`` with every ``{{…}}`` macro replaced by its expansion.
 
     Macro bodies end at the first ``}}`` and expansions are not rescanned,
-    so expansion is a single left-to-right pass.
+    so expansion is a single left-to-right pass. ``budget`` is what is left
+    of the file's :data:`MAX_EXPANDED_SIZE`: a result longer than that is an
+    error, raised before the text is built.
     """
     if "{{" not in content:
         return content
@@ -52,7 +56,7 @@ def expand_macros(content: str) -> str:
         end = close + 2
         try:
             body = trim(content[start + 2 : close])
-            expansion = _expand(body, budget=MAX_EXPANDED_SIZE - size)
+            expansion = _expand(body, budget=budget - size)
         except _BodyError as exc:
             raise MacroError(str(exc), start, end, exc.help) from None
         pieces.append(content[pos:start])
@@ -60,8 +64,8 @@ def expand_macros(content: str) -> str:
         size += start - pos + len(expansion)
         pos = end
     pieces.append(content[pos:])
-    if size + len(content) - pos > MAX_EXPANDED_SIZE:
-        raise MacroError(_too_big(), 0, len(content))
+    if size + len(content) - pos > budget:
+        raise MacroError(_too_big(), 0, len(content), _TOO_BIG_HELP)
     return "".join(pieces)
 
 
@@ -101,7 +105,13 @@ class _BodyError(Exception):
 
 
 def _too_big() -> str:
-    return f"macro expansion exceeds the limit of {MAX_EXPANDED_SIZE:,} characters"
+    limit = f"{MAX_EXPANDED_SIZE:,}"
+    return f"macro expansion exceeds the limit of {limit} characters per file"
+
+
+_TOO_BIG_HELP: Final = (
+    "the blocks that use macros count together; check the repeat counts"
+)
 
 
 def _expand(body: str, *, budget: int) -> str:
@@ -115,7 +125,7 @@ def _expand(body: str, *, budget: int) -> str:
         )
     count = _eval_count(count_text)
     if count * len(text) > budget:
-        raise _BodyError(_too_big())
+        raise _BodyError(_too_big(), _TOO_BIG_HELP)
     return text * count
 
 

@@ -53,7 +53,8 @@ class _Decorators:
     requirements: list[m.Requirement] = field(default_factory=list)
     backend: str | None = None
     cross_check_integrity: bool = False
-    variables: list[m.Variable] = field(default_factory=list)
+    #: By name: a set lookup keeps thousands of ``@var`` lines linear.
+    variables: dict[str, m.Variable] = field(default_factory=dict)
 
     def case_fields(self) -> _CaseFields:
         return {
@@ -229,17 +230,15 @@ class Parser(TokenCursor):
         name = self._ident()
         block = self._block()
         values = tuple(trim(value) for value in self._content(block).split("|"))
-        if any(variable.name == name.value for variable in decorators.variables):
+        if name.value in decorators.variables:
             help = "each variable of a matrix needs its own name"
             self._error(f"duplicate @var name: {name.value}", name, help)
             return
-        decorators.variables.append(
-            m.Variable(
-                name=name.value,
-                values=values,
-                span=self._span(directive),
-                name_span=self._span(name),
-            )
+        decorators.variables[name.value] = m.Variable(
+            name=name.value,
+            values=values,
+            span=self._span(directive),
+            name_span=self._span(name),
         )
 
     def _skip(self, directive: Token, conditional: bool) -> m.Skip:
@@ -371,7 +370,7 @@ class Parser(TokenCursor):
             name_span=self._span(name),
             sql=sql,
             sql_span=self._span(block),
-            variables=tuple(decorators.variables),
+            variables=tuple(decorators.variables.values()),
             **decorators.case_fields(),
         )
 

@@ -158,7 +158,7 @@ TRANSLATIONS = [
         id="pg",
     ),
     pytest.param(
-        ["-f", "a*", "--filter", "-b", "--snapshot-filter", "p*"],
+        ["-f", "a*", "--filter=-b", "--snapshot-filter", "p*"],
         ["--sql-filter=a*", "--sql-filter=-b", "--sql-snapshot-filter=p*"],
         [],
         id="filters",
