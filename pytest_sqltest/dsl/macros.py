@@ -14,6 +14,9 @@ EXPR_DEPTH_LIMIT: Final = 100
 #: file of the conformance corpus expands to under 100,000 characters.
 MAX_EXPANDED_SIZE: Final = 10_000_000
 
+_TOO_BIG_HELP: Final = (
+    "the expanded blocks of a file count together; check the repeat counts"
+)
 _NAME: Final = "expr_depth_limit"
 _U64_MAX: Final = 2**64 - 1
 _DROP_WHITESPACE: Final = str.maketrans("", "", WHITE_SPACE)
@@ -107,11 +110,6 @@ class _BodyError(Exception):
 def _too_big() -> str:
     limit = f"{MAX_EXPANDED_SIZE:,}"
     return f"macro expansion exceeds the limit of {limit} characters per file"
-
-
-_TOO_BIG_HELP: Final = (
-    "the blocks that use macros count together; check the repeat counts"
-)
 
 
 def _expand(body: str, *, budget: int) -> str:

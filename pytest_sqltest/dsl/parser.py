@@ -16,7 +16,7 @@ from pytest_sqltest.dsl import model as m
 from pytest_sqltest.dsl.cursor import MAX_DIAGNOSTICS, Abandon, TokenCursor
 from pytest_sqltest.dsl.diagnostics import Diagnostic
 from pytest_sqltest.dsl.lexer import Kind, Token, describe
-from pytest_sqltest.dsl.macros import MacroError, expand_macros
+from pytest_sqltest.dsl.macros import MAX_EXPANDED_SIZE, MacroError, expand_macros
 from pytest_sqltest.dsl.text import lines, trim
 
 __all__ = ["MAX_DIAGNOSTICS", "Parser"]
@@ -78,6 +78,8 @@ class Parser(TokenCursor):
         self.cases: list[m.Case] = []
         self.skips: list[m.Skip] = []
         self.requirements: list[m.Requirement] = []
+        #: What the file's blocks may still grow to through macros.
+        self.macro_budget = MAX_EXPANDED_SIZE
 
     def parse(self) -> m.SqltestFile:
         """Parse every item, recovering from syntax errors."""
@@ -385,14 +387,27 @@ class Parser(TokenCursor):
         return False
 
     def _content(self, block: Token) -> str:
-        """Expand the block's macros; on error report it and keep the raw text."""
+        """Expand the block's macros; on error report it and keep the raw text.
+
+        Expanded blocks draw on one budget per file. Once it is spent, later
+        blocks with macros keep their raw text without a report each: one
+        "exceeds the limit" says it all.
+        """
+        if "{{" not in block.value:
+            return block.value
+        if self.macro_budget < 0:
+            return block.value
         try:
-            return expand_macros(block.value)
+            expanded = expand_macros(block.value, self.macro_budget)
         except MacroError as exc:
             start = block.source_offset(exc.start)
             span = self.lines.span(start, block.source_offset(exc.end))
             self.diagnostics.append(Diagnostic(exc.message, span, exc.help))
+            if exc.over_budget:
+                self.macro_budget = -1
             return block.value
+        self.macro_budget -= len(expanded)
+        return expanded
 
 
 def _expectation(
