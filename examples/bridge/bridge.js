@@ -5,9 +5,11 @@
 // the reference runner's `js` backend: values rendered the JavaScript way,
 // error messages without the SDK's "step failed: "-style prefixes.
 //
-//   node bridge.js [--reopen]
+//   node bridge.js [--no-reopen]
 //
-// --reopen announces that one process may serve many cases in a row.
+// One process serves case after case, each on a new database (the hello
+// says "reopen"); --no-reopen asks the runner for a new process per case.
+// --reopen, the old way to ask for reuse, is still accepted.
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -123,7 +125,7 @@ function send(message) {
 }
 
 async function main() {
-  const reopen = process.argv.includes('--reopen');
+  const reopen = !process.argv.includes('--no-reopen');
   await send({
     type: 'hello',
     protocol: PROTOCOL,

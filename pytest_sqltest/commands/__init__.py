@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from pytest_sqltest.commands import bridge, check, generate_db, run
+from pytest_sqltest.commands import bridge, check, generate_db, lsp, run
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 
 
 def unified_diff(
@@ -33,3 +34,32 @@ def unified_diff(
 def _lines(text: str) -> list[str]:
     # Not textutil.lines(): a trailing empty row must stay visible in a diff.
     return text.split("\n") if text else []
+
+
+def abridge(lines: Sequence[str], context: int) -> list[str]:
+    """Diff lines with every long run of unchanged lines collapsed to a note.
+
+    ``lines`` come from :func:`unified_diff` (its header lines start with
+    ``-`` and ``+``, so they count as changes). Up to ``context`` unchanged
+    lines stay on each side of a change; a longer run becomes one line
+    saying how many were left out, so a change deep inside a huge result
+    is still shown. A run of one line is kept: its note would be as long.
+    """
+    shown = [False] * len(lines)
+    for index, line in enumerate(lines):
+        if not line.startswith(" "):
+            start, end = max(0, index - context), min(len(lines), index + context + 1)
+            shown[start:end] = [True] * (end - start)
+    out: list[str] = []
+    hidden: list[str] = []
+    for line, keep in zip([*lines, ""], [*shown, True], strict=True):
+        if not keep:
+            hidden.append(line)
+            continue
+        if len(hidden) == 1:
+            out.extend(hidden)
+        elif hidden:
+            out.append(f"… {len(hidden):,} unchanged lines …")
+        hidden = []
+        out.append(line)
+    return out[:-1]

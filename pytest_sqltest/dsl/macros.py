@@ -26,13 +26,21 @@ class MacroError(Exception):
     """A malformed macro; ``start``/``end`` are offsets in the block content."""
 
     def __init__(
-        self, message: str, start: int, end: int, help: str | None = None
+        self,
+        message: str,
+        start: int,
+        end: int,
+        help: str | None = None,
+        *,
+        over_budget: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.start = start
         self.end = end
         self.help = help
+        #: The expansion would pass the file's size limit.
+        self.over_budget = over_budget
 
 
 def expand_macros(content: str, budget: int = MAX_EXPANDED_SIZE) -> str:
@@ -61,14 +69,16 @@ def expand_macros(content: str, budget: int = MAX_EXPANDED_SIZE) -> str:
             body = trim(content[start + 2 : close])
             expansion = _expand(body, budget=budget - size)
         except _BodyError as exc:
-            raise MacroError(str(exc), start, end, exc.help) from None
+            raise MacroError(
+                str(exc), start, end, exc.help, over_budget=exc.over_budget
+            ) from None
         pieces.append(content[pos:start])
         pieces.append(expansion)
         size += start - pos + len(expansion)
         pos = end
     pieces.append(content[pos:])
     if size + len(content) - pos > budget:
-        raise MacroError(_too_big(), 0, len(content), _TOO_BIG_HELP)
+        raise MacroError(_too_big(), 0, len(content), _TOO_BIG_HELP, over_budget=True)
     return "".join(pieces)
 
 
@@ -102,9 +112,12 @@ def _eval_count(expression: str) -> int:
 
 
 class _BodyError(Exception):
-    def __init__(self, message: str, help: str | None = None) -> None:
+    def __init__(
+        self, message: str, help: str | None = None, *, over_budget: bool = False
+    ) -> None:
         super().__init__(message)
         self.help = help
+        self.over_budget = over_budget
 
 
 def _too_big() -> str:
@@ -123,7 +136,7 @@ def _expand(body: str, *, budget: int) -> str:
         )
     count = _eval_count(count_text)
     if count * len(text) > budget:
-        raise _BodyError(_too_big(), _TOO_BIG_HELP)
+        raise _BodyError(_too_big(), _TOO_BIG_HELP, over_budget=True)
     return text * count
 
 

@@ -9,7 +9,14 @@ from typing import Final
 from pytest_sqltest.dsl import model as m
 from pytest_sqltest.dsl.diagnostics import Diagnostic
 from pytest_sqltest.dsl.lexer import did_you_mean
-from pytest_sqltest.dsl.matrix import EXPANSION_LIMIT, expansion_count, referenced_names
+from pytest_sqltest.dsl.matrix import (
+    EXPANSION_LIMIT,
+    SQL_SIZE_LIMIT,
+    VARIABLE_LIMIT,
+    expansion_count,
+    referenced_names,
+    sql_size,
+)
 from pytest_sqltest.dsl.statements import count_statements
 
 Rule = Callable[[m.SqltestFile], Iterator[Diagnostic]]
@@ -35,9 +42,15 @@ def _check(file: m.SqltestFile, complete: bool) -> Iterator[Diagnostic]:
         yield from rule(file)
     first: dict[str, m.Matrix] = {}
     defined = _setup_names(file) if complete else None
+    budget: int | None = SQL_SIZE_LIMIT
     for matrix in file.matrices:
         earlier = first.setdefault(matrix.name, matrix)
         yield from _matrix_rules(matrix, earlier, defined)
+        if budget is not None and _expandable(matrix):
+            size = sql_size(matrix, budget)
+            if size is None:
+                yield _too_much_sql(matrix, alone=budget == SQL_SIZE_LIMIT)
+            budget = None if size is None else budget - size
     yield from _snapshot_statements(file)
 
 
@@ -109,7 +122,15 @@ def _matrix_rules(
         )
     if defined is not None:
         yield from _undefined_setups(defined, "matrix", matrix)
-    yield from _matrix_variables(matrix)
+    variables = len(matrix.variables)
+    if variables > VARIABLE_LIMIT:
+        message = (
+            f"matrix '{matrix.name}' declares {variables} variables "
+            f"(limit {VARIABLE_LIMIT})"
+        )
+        yield Diagnostic(message, matrix.name_span, "split it into several matrices")
+    else:
+        yield from _matrix_variables(matrix)
     count = expansion_count(matrix)
     if count > EXPANSION_LIMIT:
         message = f"matrix '{matrix.name}' expands to {count} cases (limit 20000)"
@@ -121,6 +142,25 @@ def _matrix_rules(
             f"found {statements}"
         )
         yield Diagnostic(message, matrix.name_span, "put setup SQL in a `setup` block")
+
+
+def _expandable(matrix: m.Matrix) -> bool:
+    """Whether the matrix is within the limits that make sizing it cheap."""
+    return (
+        len(matrix.variables) <= VARIABLE_LIMIT
+        and expansion_count(matrix) <= EXPANSION_LIMIT
+    )
+
+
+def _too_much_sql(matrix: m.Matrix, *, alone: bool) -> Diagnostic:
+    """Rule 7, size: the file's matrices expand to too much SQL."""
+    what = f"matrix '{matrix.name}'" if alone else f"the matrices up to '{matrix.name}'"
+    message = (
+        f"{what} expand{'s' if alone else ''} to more than {SQL_SIZE_LIMIT:,} "
+        "characters of SQL (the limit per file)"
+    )
+    help = "every expansion copies the template; use fewer values or less SQL"
+    return Diagnostic(message, matrix.name_span, help)
 
 
 def _matrix_variables(matrix: m.Matrix) -> Iterator[Diagnostic]:

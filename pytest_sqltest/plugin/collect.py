@@ -33,6 +33,7 @@ from pytest_sqltest.plugin._fixturerequest import (
     init_fixture_request,
     needs_no_fixtures,
 )
+from pytest_sqltest.plugin._longrepr import TerminalRepr, plain_report
 from pytest_sqltest.plugin.fixtures import BACKEND_KEY
 from pytest_sqltest.plugin.settings import SETTINGS_KEY
 from pytest_sqltest.rewrite import plan as rewrite
@@ -189,15 +190,19 @@ class SqltestItem(pytest.Item):
         build_request(self)
 
     def setup(self) -> None:
-        """Open the database and run the setups; failures are setup errors."""
+        """Open the database and run the setups; failures are setup errors.
+
+        The error itself is raised, not ``pytest.fail()``: report tools
+        count a setup that could not run as broken, not as a failed check.
+        pytest does not ask :meth:`repr_failure` for setup errors;
+        :meth:`adjust_report` gives them the same report.
+        """
         problem = self._try_prepare()
         if isinstance(problem, Unsupported):
             self._skip_unsupported(problem)
         if problem is not None:
-            # Setup errors do not go through repr_failure(): a pytrace-free
-            # failure keeps the plain-text report. Raised outside the except
-            # block so that pytest shows no exception chain.
-            pytest.fail(report.render(self._context(), problem), pytrace=False)
+            # Outside the except block: no exception chain to carry around.
+            raise problem
 
     def _try_prepare(self) -> SqltestError | None:
         try:
@@ -303,11 +308,44 @@ class SqltestItem(pytest.Item):
         self,
         excinfo: pytest.ExceptionInfo[BaseException],
         style: Any = None,
-    ) -> str | Any:
-        """Plain text for our own errors; a traceback for plugin bugs."""
-        if isinstance(excinfo.value, SqltestError):
-            return report.render(self._context(), excinfo.value)
-        return super().repr_failure(excinfo, style=style)
+    ) -> str | TerminalRepr:
+        """Plain text for our own errors; a traceback for plugin bugs.
+
+        The text carries a crash line pointing into the ``.sqltest`` file
+        (for ``--tb=line``, the short summary and report plugins); it is
+        cut unless ``-vv`` (or ``verbosity_assertions``) asks for all.
+        """
+        error = excinfo.value
+        if not isinstance(error, SqltestError):
+            return super().repr_failure(excinfo, style=style)
+        context = self._context()
+        crash = report.crash(context, error)
+        verbosity = self.config.get_verbosity(pytest.Config.VERBOSITY_ASSERTIONS)
+        return plain_report(
+            report.render(context, error, verbosity),
+            path=str(self.path),
+            line=crash.line,
+            message=crash.message,
+            show_text=self.config.getoption("tbstyle", "auto") != "line",
+        )
+
+    def adjust_report(
+        self, report: pytest.TestReport, call: pytest.CallInfo[None]
+    ) -> None:
+        """Point a report at the case: run-time skips and setup errors.
+
+        pytest locates both in plugin code; a setup error also gets the
+        plain-text report that :meth:`repr_failure` gives failures.
+        """
+        if report.skipped and isinstance(report.longrepr, tuple):
+            path, line, _ = self.reportinfo()
+            report.longrepr = (str(path), line + 1, report.longrepr[2])
+        elif (
+            report.when == "setup"
+            and call.excinfo is not None
+            and isinstance(call.excinfo.value, SqltestError)
+        ):
+            report.longrepr = self.repr_failure(call.excinfo)
 
     def _context(self) -> report.CaseContext:
         assert isinstance(self.parent, SqltestFileNode)
@@ -318,6 +356,7 @@ class SqltestItem(pytest.Item):
             name=self.name,
             database=self.decl.text,
             backend=self.backend.name,
+            setup_lines={block.name: block.span.line for block in self.sqltest.setups},
         )
 
     def reportinfo(self) -> tuple[Any, int, str]:

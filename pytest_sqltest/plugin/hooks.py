@@ -181,20 +181,20 @@ def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
     return timeouts.cancel_timer(item)
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Point run-time skips of a case at the case, not at plugin code.
+    """Point run-time skips and setup errors of a case at the case.
 
-    Also name the case in the report for ``--sql-report-json``.
+    Also name the case in the report for ``--sql-report-json``. ``trylast``
+    makes this the innermost wrapper, so other plugins' wrappers (allure)
+    already see the adjusted report.
     """
     report = yield
+    if isinstance(item, SqltestItem):
+        item.adjust_report(report, call)
     report_json.annotate(item, call, report)
-    if isinstance(item, SqltestItem) and report.skipped:
-        if isinstance(report.longrepr, tuple):
-            path, line, _ = item.reportinfo()
-            report.longrepr = (str(path), line + 1, report.longrepr[2])
     return report
 
 

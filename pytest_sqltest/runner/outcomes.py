@@ -2,6 +2,11 @@
 
 The plugin turns each into a pytest outcome and :mod:`.report` into text;
 all derive from :class:`SqltestError`, so anything else is a bug.
+
+A result that does not meet its expectation is also an
+:class:`AssertionError`: that is how report tools (allure, IDE runners)
+tell a failed check from a broken test, so a mismatch counts as
+``failed`` and a setup that could not run as ``broken``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ class SetupFailed(SqltestError):
         super().__init__(f"setup '{name}' failed: {message}")
 
 
-class OracleFailed(SqltestError):
+class OracleFailed(SqltestError, AssertionError):
     """A matrix expansion's result differs from the oracle's."""
 
     def __init__(self, mismatch: Mismatch, sql: str, oracle: str) -> None:
@@ -42,7 +47,7 @@ class OracleSetupFailed(SqltestError):
         super().__init__(f"oracle: setup '{name}' failed: {message}")
 
 
-class CaseFailed(SqltestError):
+class CaseFailed(SqltestError, AssertionError):
     """The result did not meet the expectation."""
 
     def __init__(
@@ -54,14 +59,14 @@ class CaseFailed(SqltestError):
         super().__init__(mismatch.reason)
 
 
-class CrossCheckFailed(SqltestError):
+class CrossCheckFailed(SqltestError, AssertionError):
     """``PRAGMA integrity_check`` found the database file damaged."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"cross-check integrity_check failed: {detail}")
 
 
-class SnapshotMismatch(SqltestError):
+class SnapshotMismatch(SqltestError, AssertionError):
     """The plan differs from the stored ``.snap`` file."""
 
     def __init__(self, diff: str, stored: Path) -> None:

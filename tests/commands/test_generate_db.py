@@ -37,7 +37,7 @@ def test_defaults_write_what_the_plugin_cache_holds(tmp_path: Path) -> None:
     cache = DefaultDatabases(tmp_path / "cache", {})
     built = {
         "database.db": cache.path(DatabaseKind.DEFAULT),
-        "database-no-rowidalias.db": cache.path(DatabaseKind.DEFAULT_NO_ROWIDALIAS),
+        "database-no-rowidalias.db": cache.path(DatabaseKind.DEFAULT_NO_ROWID_ALIAS),
     }
     for name, cached in built.items():
         assert (tmp_path / "out" / name).read_bytes() == cached.read_bytes(), name
@@ -86,7 +86,9 @@ def test_one_variant(tmp_path: Path, flag: str, written: str) -> None:
     ],
     ids=["mvcc", "negative-count", "both-variants", "no-directory"],
 )
-def test_usage_errors_exit_2(tmp_path: Path, arguments: list[str], message: str) -> None:
+def test_usage_errors_exit_2(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
     result = generate_db(*arguments, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr

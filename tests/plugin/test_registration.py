@@ -135,3 +135,22 @@ def test_a_backend_written_against_the_public_api_runs_the_examples_alike(
         runs[backend] = _outcomes(junit)
     assert runs["stdlib"] == runs["sqlite"]
     assert list(runs["sqlite"].values()).count("passed") > 20
+
+
+def test_the_conformance_kit_passes_on_the_public_api_backend(
+    pytester: pytest.Pytester,
+) -> None:
+    """The same backend, registered from a rootdir conftest, honours the contract."""
+    pytester.makeconftest(STDLIB_BACKEND)
+    result = pytester.runpytest_subprocess(
+        "--pyargs",
+        "pytest_sqltest.backend.conformance",
+        "--sql-backend=stdlib",
+        "-p",
+        "no:randomly",
+        "-rfEs",
+    )
+    outcomes = result.parseoutcomes()
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    assert outcomes.get("failed", 0) == 0
+    assert outcomes["passed"] >= 40

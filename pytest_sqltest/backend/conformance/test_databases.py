@@ -31,7 +31,9 @@ def fixture_file(path: Path) -> bytes:
 
 def test_every_memory_database_is_fresh(run_case: Case) -> None:
     """Nothing leaks from one case's in-memory database to the next."""
-    run_case("INSERT INTO t VALUES (1)", "CREATE TABLE t(x INTEGER);")
+    assert run_case("INSERT INTO t VALUES (1)", "CREATE TABLE t(x INTEGER);") == (
+        QueryResult()
+    )
     assert run_case("SELECT x FROM t").error is not None
 
 
@@ -39,7 +41,10 @@ def test_every_temp_database_is_fresh(run_case: Case, files: Path) -> None:
     """A ``:temp:`` file is new for each case, even at a path used before."""
     path = fresh_file(files / "case.db")
     setup = "CREATE TABLE t(x INTEGER);"
-    run_case("INSERT INTO t VALUES (1)", setup, kind=DatabaseKind.TEMP, path=path)
+    first = run_case(
+        "INSERT INTO t VALUES (1)", setup, kind=DatabaseKind.TEMP, path=path
+    )
+    assert first == QueryResult()
     fresh_file(path)
     assert run_case("SELECT x FROM t", kind=DatabaseKind.TEMP, path=path).error
 
@@ -47,12 +52,13 @@ def test_every_temp_database_is_fresh(run_case: Case, files: Path) -> None:
 def test_file_databases_live_in_the_file(run_case: Case, files: Path) -> None:
     """A database at a path is stored there: the next open of the file sees it."""
     path = fresh_file(files / "case.db")
-    run_case(
+    written = run_case(
         "INSERT INTO t VALUES (5)",
         "CREATE TABLE t(x INTEGER);",
         kind=DatabaseKind.TEMP,
         path=path,
     )
+    assert written == QueryResult()
     assert run_case("SELECT x FROM t", kind=DatabaseKind.PATH, path=path).rows == (
         ("5",),
     )

@@ -180,6 +180,9 @@ class BridgeBackend(Backend):
         except (ChannelClosed, ProtocolError) as exc:
             message = _explain(channel, "did not say hello", exc)
             raise CreateDatabaseError(message) from None
+        except BaseException:
+            channel.shutdown()  # never leave a bridge running behind an error
+            raise
 
 
 class BridgeDatabase(Database):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -78,6 +80,8 @@ def decode(line: bytes) -> dict[str, Any]:
         value = json.loads(line.decode("utf-8"), parse_constant=_no_constants)
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise ProtocolError(f"not a JSON line ({exc}): {_quote(line)}") from None
+    except RecursionError:
+        raise ProtocolError(f"JSON nested too deeply: {_quote(line)}") from None
     if not isinstance(value, dict):
         raise ProtocolError(f"not a JSON object: {_quote(line)}")
     return value
@@ -163,7 +167,12 @@ def parse_answer(line: bytes, request_id: int, *, rows: bool) -> QueryResult:
 
 
 class Channel:
-    """A bridge process in its own session, asked one request at a time."""
+    """A bridge process in its own session, asked one request at a time.
+
+    The bridge's ``TMPDIR`` is a private directory, removed with everything
+    in it by :meth:`shutdown`: an SDK killed in the middle of a query
+    cannot leave its temporary files behind.
+    """
 
     def __init__(self, command: Sequence[str]) -> None:
         self.command = tuple(command)
@@ -173,6 +182,7 @@ class Channel:
         self._killed = False
         self._stdout = bytearray()
         self._stderr = bytearray()
+        self._tmpdir = tempfile.mkdtemp(prefix="pytest-sqltest-bridge-")
         try:
             self._proc = subprocess.Popen(
                 self.command,
@@ -180,8 +190,10 @@ class Channel:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                env={**os.environ, "TMPDIR": self._tmpdir},
             )
         except OSError as exc:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
             raise ChannelClosed(f"cannot start {self.command[0]!r}: {exc}") from exc
         pipes = (self._proc.stdin, self._proc.stdout, self._proc.stderr)
         self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
@@ -237,6 +249,7 @@ class Channel:
         for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
             if pipe is not None:
                 pipe.close()
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
         if not exited:
             return "the bridge did not exit by itself and was killed"
         if status < 0:
@@ -297,7 +310,27 @@ class Channel:
                     pending = self._ready(selector, key.fd, pending)
         line = bytes(self._stdout[:end])
         del self._stdout[: end + 1]
+        self._read_ready_stdout()
+        if self._stdout:
+            # Written with the answer: nobody asked for it, and it would be
+            # taken for the next answer.
+            raise ProtocolError(
+                f"output that answers no request after {_quote(line)}: "
+                f"{_quote(self._stdout)}"
+            )
         return line
+
+    def _read_ready_stdout(self) -> None:
+        """Take what stdout holds right now, without waiting."""
+        while self._out in self._readable and len(self._stdout) <= MAX_LINE:
+            try:
+                chunk = os.read(self._out, _CHUNK)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self._readable.discard(self._out)
+                return
+            self._stdout += chunk
 
     def _closed_reason(self) -> str:
         if not self._stdout:

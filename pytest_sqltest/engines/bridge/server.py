@@ -291,7 +291,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="extra keyword argument of connect(); forces the plain DB-API path",
     )
     parser.add_argument(
-        "--reopen", action="store_true", help="serve many cases per process"
+        "--reopen",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="serve case after case in one process, each on a new database "
+        "(the default); --no-reopen asks for a new process per case",
     )
 
 

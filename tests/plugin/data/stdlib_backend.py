@@ -33,6 +33,8 @@ class StdlibDatabase(Database):
         try:
             for piece in sql.split(";"):
                 statement += piece + ";"
+                if self.interrupted:  # SQLite forgets interrupts between queries
+                    raise QueryTimeout(0)
                 if sqlite3.complete_statement(statement):
                     cells = self.db.execute(statement).fetchall()
                     rows += [
@@ -55,7 +57,10 @@ class StdlibDatabase(Database):
 
     def interrupt(self):
         self.interrupted = True
-        self.db.interrupt()
+        try:
+            self.db.interrupt()
+        except sqlite3.ProgrammingError:  # already closed: nothing runs
+            pass
 
     def close(self):
         self.db.close()
