@@ -21,8 +21,8 @@ from pytest_sqltest.commands import pretty
 from pytest_sqltest.runner import reference_report
 
 #: Exit statuses: no failed or error result; some, or a path that cannot
-#: be run; a bad command line or a backend that cannot start.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: be run; a bad command line or a backend that cannot start; Ctrl-C.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: The reference's backend names and the built-in backends that stand in.
 REFERENCE_BACKENDS: Final = {
     "rust": "turso",
@@ -34,8 +34,10 @@ REFERENCE_BACKENDS: Final = {
 OWN_BACKENDS: Final = ("sqlite", "turso", "cli", "bridge", "postgres")
 #: The reference's shell when ``--backend cli`` comes without ``--binary``.
 DEFAULT_CLI_BINARY: Final = "tursodb"
-#: pytest's exit statuses that a finished run can have.
-_PYTEST_RAN: Final = (0, 1, 5)
+#: pytest's exit statuses: all passed or nothing to run; and a finished run
+#: with failures (the others: interrupted, internal error, usage error).
+_PYTEST_GREEN: Final = (0, 5)
+_PYTEST_FINISHED: Final = (0, 1, 5)
 _PYTEST_USAGE_ERROR: Final = 4
 
 
@@ -260,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
             status, output = _pytest(command, verbose=args.verbose)
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
-            return 130
+            return EXIT_INTERRUPTED
         code = _finish(args.output, status, output, report)
     if code == EXIT_USAGE and backend == "bridge" and not args.bridge:
         print("hint: name the bridge's command with --bridge COMMAND", file=sys.stderr)
@@ -294,7 +296,7 @@ def _finish(output_format: str, status: int, output: str, report: Path) -> int:
         sys.stderr.write(output)
         print(f"error: pytest ended ({status}) without a report", file=sys.stderr)
         return EXIT_FAILED
-    if status not in _PYTEST_RAN:
+    if status not in _PYTEST_FINISHED:
         # Interrupted or crashed: say why, then report what did run.
         sys.stderr.write(output)
     if output_format == "json":
@@ -302,4 +304,4 @@ def _finish(output_format: str, status: int, output: str, report: Path) -> int:
     else:
         sys.stdout.write(pretty.render(document))
     # pytest's own verdict counts too: a plugin's items may have failed.
-    return EXIT_OK if status in (0, 5) and document.ok else EXIT_FAILED
+    return EXIT_OK if status in _PYTEST_GREEN and document.ok else EXIT_FAILED

@@ -24,13 +24,13 @@ __all__ = ["TerminalRepr", "plain_report"]
 
 
 def plain_report(
-    text: str, *, path: str, line: int, message: str, show_text: bool = True
+    text: str | None, *, path: str, line: int, message: str
 ) -> ExceptionChainRepr:
     """``text`` as a failure report whose crash location is ``path:line``.
 
-    ``show_text=False`` (``--tb=line``) prints nothing but the crash line.
+    ``text=None`` prints nothing but what pytest prints of the crash.
     """
-    entries = [ReprEntryNative([text.rstrip("\n") + "\n"])] if show_text else []
+    entries = [] if text is None else [ReprEntryNative([text.rstrip("\n") + "\n"])]
     traceback = ReprTraceback(entries, None, "native")
     crash = ReprFileLocation(path, line, message)
     return ExceptionChainRepr([(traceback, crash, None)])

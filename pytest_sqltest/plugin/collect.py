@@ -40,7 +40,7 @@ from pytest_sqltest.rewrite import plan as rewrite
 from pytest_sqltest.runner import crosscheck, execute, report
 from pytest_sqltest.runner.databases import DatabaseFactory, declaration
 from pytest_sqltest.runner.naming import CollectedCase, collected_cases
-from pytest_sqltest.runner.outcomes import CaseFailed
+from pytest_sqltest.runner.outcomes import CaseFailed, SnapshotMismatch
 from pytest_sqltest.runner.skips import skip_reason
 from pytest_sqltest.runner.snapshot import run_snapshot
 from pytest_sqltest.runner.watchdog import Watchdog
@@ -286,10 +286,15 @@ class SqltestItem(pytest.Item):
         """Check the plan against the ``.snap`` file; a new snapshot is a skip."""
         option = self.config.stash[SETTINGS_KEY].snapshot_mode
         mode = resolve_mode(SnapshotMode(option), os.environ)
-        result = run_snapshot(
-            self.path, self.sqltest, snapshot, self.watchdog, self.backend, mode
-        )
-        self.user_properties.append(("sqltest_snapshot", result.outcome.name.lower()))
+        try:
+            result = run_snapshot(
+                self.path, self.sqltest, snapshot, self.watchdog, self.backend, mode
+            )
+        except SnapshotMismatch:
+            self.user_properties.append((summary.OUTCOME_PROPERTY, "mismatch"))
+            raise
+        outcome = result.outcome.name.lower()
+        self.user_properties.append((summary.OUTCOME_PROPERTY, outcome))
         if result.outcome is SnapshotOutcome.NEW:
             where = f"wrote {result.wrote}" if result.wrote else "nothing written"
             pytest.skip(
@@ -309,24 +314,31 @@ class SqltestItem(pytest.Item):
         excinfo: pytest.ExceptionInfo[BaseException],
         style: Any = None,
     ) -> str | TerminalRepr:
-        """Plain text for our own errors; a traceback for plugin bugs.
-
-        The text carries a crash line pointing into the ``.sqltest`` file
-        (for ``--tb=line``, the short summary and report plugins); it is
-        cut unless ``-vv`` (or ``verbosity_assertions``) asks for all.
-        """
+        """Plain text for our own errors; a traceback for plugin bugs."""
         error = excinfo.value
         if not isinstance(error, SqltestError):
             return super().repr_failure(excinfo, style=style)
+        return self._report(error, error_section=False)
+
+    def _report(self, error: SqltestError, *, error_section: bool) -> TerminalRepr:
+        """The plain-text report, with a crash line in the ``.sqltest`` file.
+
+        The crash line serves ``--tb=line``, the short summary and report
+        plugins. The text is cut unless ``-vv`` (or the
+        ``verbosity_assertions`` ini key) asks for all of it. Under
+        ``--tb=line`` pytest prints the crash line of a failure but only the
+        text of an error, so an error's text is its crash line.
+        """
         context = self._context()
         crash = report.crash(context, error)
-        verbosity = self.config.get_verbosity(pytest.Config.VERBOSITY_ASSERTIONS)
+        where = f"{self.path}:{crash.line}: {crash.message}"
+        if self.config.getoption("tbstyle", "auto") == "line":
+            text = where if error_section else None
+        else:
+            verbosity = self.config.get_verbosity(pytest.Config.VERBOSITY_ASSERTIONS)
+            text = report.render(context, error, verbosity)
         return plain_report(
-            report.render(context, error, verbosity),
-            path=str(self.path),
-            line=crash.line,
-            message=crash.message,
-            show_text=self.config.getoption("tbstyle", "auto") != "line",
+            text, path=str(self.path), line=crash.line, message=crash.message
         )
 
     def adjust_report(
@@ -334,8 +346,8 @@ class SqltestItem(pytest.Item):
     ) -> None:
         """Point a report at the case: run-time skips and setup errors.
 
-        pytest locates both in plugin code; a setup error also gets the
-        plain-text report that :meth:`repr_failure` gives failures.
+        pytest locates both in plugin code, and does not ask
+        :meth:`repr_failure` for setup errors.
         """
         if report.skipped and isinstance(report.longrepr, tuple):
             path, line, _ = self.reportinfo()
@@ -345,7 +357,7 @@ class SqltestItem(pytest.Item):
             and call.excinfo is not None
             and isinstance(call.excinfo.value, SqltestError)
         ):
-            report.longrepr = self.repr_failure(call.excinfo)
+            report.longrepr = self._report(call.excinfo.value, error_section=True)
 
     def _context(self) -> report.CaseContext:
         assert isinstance(self.parent, SqltestFileNode)

@@ -47,6 +47,8 @@ _PLAIN_OUTCOMES: Final = {
     "failed": Outcome.FAILED,
     "skipped": Outcome.SKIPPED,
 }
+#: Outcomes that a later failing phase (teardown) does not turn into an error.
+_FAILURES: Final = frozenset({Outcome.FAILED, Outcome.SNAPSHOT_MISMATCH, Outcome.ERROR})
 
 
 def add_option(group: pytest.OptionGroup) -> None:
@@ -222,9 +224,6 @@ class Gatherer:
             self.target,
             reference_report.to_json(results, elapsed, databases=self.databases),
         )
-
-
-_FAILURES: Final = frozenset({Outcome.FAILED, Outcome.SNAPSHOT_MISMATCH, Outcome.ERROR})
 
 
 def _call_outcome(report: pytest.TestReport, identity: dict[str, str]) -> Outcome:

@@ -15,6 +15,7 @@ from typing import Any, Final
 import pytest
 
 from pytest_sqltest.defaultdb import GENERATOR_VERSION
+from pytest_sqltest.runner import deadlines
 
 #: Where the resolved settings live for the whole session.
 SETTINGS_KEY: Final = pytest.StashKey["Settings"]()
@@ -60,8 +61,8 @@ OPTIONS: Final = (
         name="timeout",
         default="30",
         metavar="SECONDS",
-        help="Interrupt a case's query after this many seconds; 0 disables "
-        "(default: 30).",
+        help="Interrupt a case's query after this many seconds, at most one "
+        "year; 0 disables (default: 30).",
     ),
     _Option(
         name="oracle",
@@ -234,6 +235,11 @@ def _validate_timeout(value: str, where: str) -> float | None:
         ) from None
     if seconds < 0 or not math.isfinite(seconds):
         raise pytest.UsageError(f"{where}: expected 0 or more seconds, got {value!r}")
+    if seconds > deadlines.MAX_SECONDS:
+        raise pytest.UsageError(
+            f"{where}: expected at most {deadlines.MAX_SECONDS:.0f} seconds "
+            f"(one year; 0 disables the limit), got {value!r}"
+        )
     return seconds or None
 
 

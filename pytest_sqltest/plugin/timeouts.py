@@ -25,10 +25,17 @@ _DEADLINE_KEY: Final = pytest.StashKey[deadlines.Deadline]()
 
 
 def set_timer(item: pytest.Item, settings: object) -> bool | None:
-    """Set a deadline that interrupts the case's database; other items: ``None``."""
+    """Set a deadline that interrupts the case's database; other items: ``None``.
+
+    pytest-timeout accepts any number; a limit beyond a year (or not a
+    number at all) is cut to a year, which never expires in practice,
+    rather than handed to the deadline thread as is.
+    """
     if not isinstance(item, SqltestItem):
         return None
     seconds = float(getattr(settings, "timeout"))  # noqa: B009 - a namedtuple
+    if not seconds <= deadlines.MAX_SECONDS:  # also true for NaN
+        seconds = deadlines.MAX_SECONDS
     expire = partial(item.watchdog.expire, seconds, "pytest-timeout")
     item.stash[_DEADLINE_KEY] = deadlines.call_after(seconds, expire)
     return True

@@ -1,5 +1,7 @@
 """``--sql-update``: collect failing blocks during the run, rewrite at the end.
 
+``--sql-update-diff`` does the same planning and prints instead of writing.
+
 Every process (xdist worker or plain run) records the failing blocks and
 the blocks that passed; workers send theirs to the controller, which plans
 each file once, after the whole run, and writes it (or prints the diff).
@@ -17,6 +19,8 @@ from pytest_sqltest.rewrite.plan import (
     FileChangedError,
     FilePlan,
     Rewrite,
+    WriteError,
+    display_path,
     plan_file,
     unified_diff,
     write_plan,
@@ -30,15 +34,24 @@ _WORKER_OUTPUT = "sqltest_update"
 
 
 def add_option(group: pytest.OptionGroup) -> None:
-    """Register ``--sql-update[=diff]``."""
+    """Register ``--sql-update`` and ``--sql-update-diff``.
+
+    Two plain flags: an optional value (``--sql-update[=diff]``) would
+    swallow a path that follows, as in ``--sql-update tests/x.sqltest``.
+    """
     group.addoption(
         "--sql-update",
-        nargs="?",
-        const="write",
-        choices=("write", "diff"),
+        action="store_true",
         dest="sql_update",
         help="Rewrite the expectation blocks of failing tests with their actual "
-        "result; --sql-update=diff only prints what it would write.",
+        "result.",
+    )
+    group.addoption(
+        "--sql-update-diff",
+        action="store_true",
+        dest="sql_update_diff",
+        help="Print what --sql-update would write, as a diff that `git apply` "
+        "takes, and write nothing.",
     )
 
 
@@ -79,8 +92,15 @@ class Ledger:
 
 
 def configure(config: pytest.Config) -> None:
-    """Set up the ledger when ``--sql-update`` is on."""
-    config.stash[MODE_KEY] = config.getoption("sql_update", None)
+    """Set up the ledger when ``--sql-update`` or ``--sql-update-diff`` is on."""
+    write = config.getoption("sql_update", False)
+    diff = config.getoption("sql_update_diff", False)
+    if write and diff:
+        raise pytest.UsageError(
+            "--sql-update writes and --sql-update-diff only shows what it would "
+            "write: pass one of them"
+        )
+    config.stash[MODE_KEY] = "write" if write else "diff" if diff else None
     if config.stash[MODE_KEY] is not None:
         config.stash[_LEDGER_KEY] = Ledger()
 
@@ -124,7 +144,8 @@ def finish(session: pytest.Session) -> None:
         for plan in plans:
             try:
                 write_plan(plan)
-            except FileChangedError as exc:
+            except (FileChangedError, WriteError) as exc:
+                # Reported in the summary; the other files are still written.
                 plan.skipped.extend((name, str(exc)) for name in plan.rewritten)
                 plan.rewritten.clear()
 
@@ -138,16 +159,19 @@ def write_summary(terminalreporter: Any, config: pytest.Config) -> None:
     terminalreporter.section("sqltest update")
     if not plans:
         write("no failing expectation blocks to rewrite")
-    for line in _summary(plans, config.stash[MODE_KEY] == "diff"):
+    root = str(config.rootpath)
+    for line in _summary(plans, config.stash[MODE_KEY] == "diff", root):
         write(line)
 
 
-def _summary(plans: Iterable[FilePlan], diff: bool) -> Iterable[str]:
+def _summary(plans: Iterable[FilePlan], diff: bool, root: str) -> Iterable[str]:
+    """Paths relative to ``root``, so the diff applies with ``git apply``."""
     verb = "would rewrite" if diff else "rewrote"
     for plan in plans:
+        shown = display_path(plan.path, root)
         if plan.rewritten:
-            yield f"{verb} {plan.path}: {', '.join(plan.rewritten)}"
+            yield f"{verb} {shown}: {', '.join(plan.rewritten)}"
             if diff:
-                yield from unified_diff(plan).rstrip("\n").split("\n")
+                yield from unified_diff(plan, root).rstrip("\n").split("\n")
         for name, why in plan.skipped:
-            yield f"not rewritten: {plan.path}::{name}: {why}"
+            yield f"not rewritten: {shown}::{name}: {why}"

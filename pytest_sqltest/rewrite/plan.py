@@ -27,7 +27,9 @@ __all__ = [
     "FileChangedError",
     "FilePlan",
     "Rewrite",
+    "WriteError",
     "digest",
+    "display_path",
     "plan_file",
     "unified_diff",
     "write_plan",
@@ -43,6 +45,10 @@ _LINES: Final = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 class FileChangedError(SqltestError):
     """:func:`write_plan` refused: the file is no longer what was planned."""
+
+
+class WriteError(SqltestError):
+    """:func:`write_plan` could not write the file (permissions, a full disk)."""
 
 
 @dataclass(frozen=True)
@@ -290,11 +296,24 @@ def _shape(value: object, masked: Sequence[object]) -> object:
     return value
 
 
-def unified_diff(plan: FilePlan) -> str:
-    """The change :func:`write_plan` would make, as ``diff -u`` text."""
+def display_path(path: str, root: str | None) -> str:
+    """``path`` relative to ``root`` with ``/`` separators, when inside it."""
+    if root is not None:
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            path = relative
+    return path.replace(os.sep, "/")
+
+
+def unified_diff(plan: FilePlan, root: str | None = None) -> str:
+    """The change :func:`write_plan` would make, as ``diff -u`` text.
+
+    Paths are relative to ``root`` (the rootdir) when the file is inside
+    it, so that ``git apply`` or ``patch -p1`` run there applies the diff.
+    """
     old = _LINES.findall(plan.original.decode("utf-8"))
     new = _LINES.findall(plan.updated.decode("utf-8"))
-    name = plan.path.replace(os.sep, "/")
+    name = display_path(plan.path, root)
     lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
     return "".join(
         line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
@@ -309,9 +328,17 @@ def write_plan(plan: FilePlan) -> None:
     readers see either the old or the new bytes, never a torn file.
 
     :raises FileChangedError: if the file no longer holds the planned bytes.
+    :raises WriteError: if the file cannot be read back or written.
     """
     if plan.updated == plan.original:
         return
+    try:
+        _replace(plan)
+    except OSError as exc:
+        raise WriteError(f"cannot write the file: {exc.strerror or exc}") from exc
+
+
+def _replace(plan: FilePlan) -> None:
     target = os.path.realpath(plan.path)  # keep a symlink a symlink
     with open(target, "rb") as stream:
         if stream.read() != plan.original:

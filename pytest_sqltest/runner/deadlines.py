@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import os
 import threading
 import time
@@ -26,6 +27,13 @@ from typing import Final
 
 #: Heap size below which cancelled deadlines are left to expire on their own.
 _MIN_COMPACTION: Final = 64
+#: The longest limit there is: one year. Longer ones are cut to it (the
+#: options refuse them), which is never in practice.
+MAX_SECONDS: Final = 365 * 24 * 3600.0
+#: The longest the thread sleeps at a stretch. The platform refuses waits
+#: beyond ``threading.TIMEOUT_MAX`` (about 292 years) and, on some, much
+#: less; waking every hour to look again costs nothing.
+_LONGEST_SLEEP: Final = 3600.0
 
 
 @dataclass(order=True)
@@ -53,7 +61,15 @@ class Scheduler:
         self._compact_at = _MIN_COMPACTION
 
     def call_after(self, seconds: float, callback: Callable[[], object]) -> Deadline:
-        """Call ``callback`` once ``seconds`` from now unless cancelled first."""
+        """Call ``callback`` once ``seconds`` from now unless cancelled first.
+
+        ``seconds`` is cut to ``0``…:data:`MAX_SECONDS`.
+
+        :raises ValueError: for a NaN, which has no place in time order.
+        """
+        if math.isnan(seconds):
+            raise ValueError("a deadline needs a number of seconds, got NaN")
+        seconds = min(max(seconds, 0.0), MAX_SECONDS)
         deadline = Deadline(time.monotonic() + seconds, next(self._order), callback)
         with self._condition:
             self._compact()
@@ -83,17 +99,29 @@ class Scheduler:
         self._compact_at = max(_MIN_COMPACTION, 2 * len(live))
 
     def _serve(self) -> None:
+        """Run deadlines for the life of the process.
+
+        Every later limit of the process depends on this thread, so no
+        error may end it: what one deadline raises is printed and the loop
+        goes on with the others.
+        """
         while True:
-            with self._condition:
-                due = self._next_due()
-            if due.cancelled:
-                continue
             try:
-                threading.Thread(
-                    target=due.callback, name="sqltest-deadline-expired", daemon=True
-                ).start()
-            except RuntimeError:  # no thread to spare: call it here, late or not
-                _call_here(due.callback)
+                self._serve_one()
+            except Exception:
+                _report()
+
+    def _serve_one(self) -> None:
+        with self._condition:
+            due = self._next_due()
+        if due.cancelled:
+            return
+        try:
+            threading.Thread(
+                target=due.callback, name="sqltest-deadline-expired", daemon=True
+            ).start()
+        except RuntimeError:  # no thread to spare: call it here, late or not
+            _call_here(due.callback)
 
     def _next_due(self) -> Deadline:
         """Wait (holding the condition) until a deadline passes; pop it."""
@@ -106,7 +134,7 @@ class Scheduler:
             wait = self._pending[0].when - time.monotonic()
             if wait <= 0:
                 return heapq.heappop(self._pending)
-            self._condition.wait(wait)
+            self._condition.wait(min(wait, _LONGEST_SLEEP))
 
 
 def _call_here(callback: Callable[[], object]) -> None:
@@ -114,7 +142,15 @@ def _call_here(callback: Callable[[], object]) -> None:
     try:
         callback()
     except Exception:
+        _report()
+
+
+def _report() -> None:
+    """Print the exception being handled, unless even that fails."""
+    try:
         traceback.print_exc()
+    except Exception:  # stderr closed or broken: nowhere left to say it
+        pass
 
 
 _scheduler = Scheduler()

@@ -3,6 +3,7 @@ statuses, its report formats, its backend names, on a real pytest run."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import sqlite3
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_sqltest.commands import build_parser
+from pytest_sqltest.commands import build_parser, main
 from pytest_sqltest.commands.run import backend_for, pytest_arguments, resolve_paths
+from tests.engines.bridge.support import node_bridge_command
 from tests.plugin.parallel.support import child_environment
 from tests.runner.report_schema import assert_summary_matches_junit, validate
 from tests.support import postgres_dsn, require_binary, require_module
@@ -412,8 +414,6 @@ def test_cli_runs_a_shell(tmp_path: Path) -> None:
 
 
 def test_js_runs_on_the_node_bridge(tmp_path: Path) -> None:
-    from tests.engines.bridge.support import node_bridge_command
-
     command = node_bridge_command()
     write(tmp_path, ok=PASSING)
     result = sqltest_run(
@@ -440,3 +440,10 @@ def test_pg_runs_on_postgres(tmp_path: Path, pytestconfig: pytest.Config) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["passed"] == 1
+
+
+def test_the_console_script_is_the_command_line() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, name = pyproject["project"]["scripts"]["sqltest"].partition(":")
+    assert getattr(importlib.import_module(module), name) is main

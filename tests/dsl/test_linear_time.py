@@ -32,7 +32,7 @@ GROWTH = 4
 MAX_RATIO = 8.0
 #: The smaller input is grown until one run takes this long, so timer
 #: resolution and fixed costs do not decide the ratio.
-MIN_SECONDS = 0.02
+MIN_SECONDS = 0.01
 MAX_SIZE = 1 << 20
 REPEATS = 5
 DB = "@database :memory:\n"
@@ -47,8 +47,11 @@ def check_and_render(text: str) -> None:
 
 
 def cpu_time(text: str) -> float:
-    """CPU seconds to check ``text``: other processes' load does not count."""
-    gc.collect()
+    """CPU seconds to check ``text``: other processes' load does not count.
+
+    The cyclic garbage collector is off meanwhile: when it runs depends on
+    what earlier tests left behind, not on this input.
+    """
     gc.disable()
     try:
         start = time.process_time()
@@ -145,7 +148,8 @@ UNITS = st.text(
 )
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None)
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, derandomize=True, database=None)
 @given(unit=UNITS, context=st.sampled_from(CONTEXTS))
 @example(unit='\\"', context=CONTEXTS[0])
 @example(unit='"\\"', context=CONTEXTS[3])

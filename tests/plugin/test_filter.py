@@ -119,16 +119,15 @@ def test_selection(
     pytester.makefile(".sqltest", cases=CASES)
     pytester.makepyfile(test_python=PYTHON)
     result = pytester.runpytest("--collect-only", "-q", *arguments)
-    ids = [line for line in result.outlines if "::" in line]
     # Python tests are not cases: the name filters leave them alone.
     expected = [f"cases.sqltest::{name}" for name in kept]
     expected.append("test_python.py::test_join_in_python")
-    assert ids == expected
-    deselected = len(EVERYTHING) + 1 - len(expected)
-    if deselected:
+    assert [line for line in result.outlines if "::" in line] == expected
+    collected = len(EVERYTHING) + 1
+    if len(expected) < collected:
         result.stdout.fnmatch_lines(
             [
-                f"*{len(expected)}/{len(EVERYTHING) + 1} tests collected ({deselected} deselected)*"
+                f"{len(expected)}/{collected} tests collected ({collected - len(expected)} deselected)*"
             ]
         )
 

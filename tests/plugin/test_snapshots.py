@@ -69,6 +69,7 @@ def test_changed_plan_is_a_mismatch_with_a_diff(pytester: pytest.Pytester) -> No
             "+`--SCAN users",
         ]
     )
+    result.stdout.fnmatch_lines(["1 passed, 0 new, 0 updated, 1 mismatch"])
 
 
 def test_ci_resolves_auto_to_no(

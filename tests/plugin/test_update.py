@@ -49,7 +49,7 @@ UPDATED = FILE.replace(
 def test_diff_mode_prints_and_writes_nothing(pytester: pytest.Pytester) -> None:
     path = pytester.makefile(".sqltest", cases=FILE)
     original = path.read_text()
-    result = pytester.runpytest("--sql-update=diff")
+    result = pytester.runpytest("--sql-update-diff")
     result.assert_outcomes(failed=3, passed=1)
     result.stdout.fnmatch_lines(
         [

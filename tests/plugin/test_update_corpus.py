@@ -3,7 +3,7 @@
 Real corpus files are copied, some exact expectation rows are corrupted,
 and ``--sql-update`` must restore the files byte for byte (the rows it
 writes are what the engine returns, which is what the authors wrote);
-``--sql-update=diff`` must change nothing.
+``--sql-update-diff`` must change nothing.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_update_restores_real_files(
     options = ["--sql-sqlite-module=sqlean", "-p", "no:cacheprovider", *workers]
 
     before = {name: (pytester.path / name).read_bytes() for name in FILES}
-    diff = pytester.runpytest("--sql-update=diff", *options)
+    diff = pytester.runpytest("--sql-update-diff", *options)
     # A block may be compared on several databases, so failures >= damages.
     assert diff.parseoutcomes()["failed"] >= corrupted
     diff.stdout.fnmatch_lines(["*sqltest update*", "would rewrite *char.sqltest: *"])

@@ -16,7 +16,9 @@ from pytest_sqltest.rewrite.plan import (
     FileChangedError,
     FilePlan,
     Rewrite,
+    WriteError,
     digest,
+    display_path,
     plan_file,
     unified_diff,
     write_plan,
@@ -241,6 +243,47 @@ def test_unified_diff_splits_lines_on_newline_only() -> None:
 
 def test_unified_diff_of_an_unchanged_file_is_empty() -> None:
     assert unified_diff(FilePlan("x.sqltest", b"a\n", b"a\n", [], [])) == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "root", "shown"),
+    [
+        ("/repo/suite/a.sqltest", "/repo", "suite/a.sqltest"),
+        ("/repo/a.sqltest", "/repo/", "a.sqltest"),
+        ("/elsewhere/a.sqltest", "/repo", "/elsewhere/a.sqltest"),
+        ("/repository/a.sqltest", "/repo", "/repository/a.sqltest"),
+        ("/repo/../repo/b/a.sqltest", "/repo", "b/a.sqltest"),
+        ("/repo/a.sqltest", None, "/repo/a.sqltest"),
+    ],
+)
+def test_display_path_is_relative_to_the_root_when_inside(
+    path: str, root: str | None, shown: str
+) -> None:
+    assert display_path(path, root) == shown
+
+
+def test_unified_diff_names_files_relative_to_the_root() -> None:
+    planned = FilePlan("/tmp/run/sub/x.sqltest", b"a\n", b"b\n", ["t"], [])
+    assert unified_diff(planned, "/tmp/run").startswith(
+        "--- a/sub/x.sqltest\n+++ b/sub/x.sqltest\n"
+    )
+
+
+def test_write_plan_reports_a_file_it_cannot_write(tmp_path: Path) -> None:
+    """The temporary file cannot be made: its folder is now a plain file."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    path = folder / "x.sqltest"
+    path.write_bytes(b"a\n")
+    planned = FilePlan(str(path), b"a\n", b"b\n", ["t"], [])
+    target = folder / "y.sqltest"
+    target.symlink_to(tmp_path / "not-a-folder" / "x.sqltest")
+    (tmp_path / "not-a-folder").write_bytes(b"")
+    unwritable = FilePlan(str(target), b"a\n", b"b\n", ["t"], [])
+    with pytest.raises(WriteError, match=r"^cannot write the file: Not a directory$"):
+        write_plan(unwritable)
+    write_plan(planned)
+    assert path.read_bytes() == b"b\n"
 
 
 def test_write_plan_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:

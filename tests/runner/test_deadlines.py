@@ -123,3 +123,32 @@ def test_many_live_deadlines_are_not_rescanned_on_every_call(
     assert len(scheduler._pending) <= 2 * len(live) + 64
     for deadline in live:
         deadline.cancel()
+
+
+@pytest.mark.parametrize("seconds", [1e10, 1e300, float("inf")])
+def test_an_absurd_deadline_does_not_stop_the_others(seconds: float) -> None:
+    # 1e10 s once made the thread's wait overflow ("timestamp out of range"),
+    # which ended the thread: no limit fired again in that process.
+    scheduler = deadlines.Scheduler()
+    absurd = scheduler.call_after(seconds, lambda: None)
+    time.sleep(0.05)  # the thread is waiting for the absurd deadline now
+    fired = threading.Event()
+    scheduler.call_after(0.05, fired.set)
+    assert fired.wait(5)
+    assert absurd.when - time.monotonic() <= deadlines.MAX_SECONDS
+    absurd.cancel()
+
+
+def test_a_nan_deadline_is_refused_where_it_is_set() -> None:
+    scheduler = deadlines.Scheduler()
+    with pytest.raises(ValueError, match="NaN"):
+        scheduler.call_after(float("nan"), lambda: None)
+    fired = threading.Event()
+    scheduler.call_after(0.01, fired.set)
+    assert fired.wait(5)
+
+
+def test_a_negative_deadline_fires_at_once() -> None:
+    fired = threading.Event()
+    deadlines.call_after(-5, fired.set)
+    assert fired.wait(5)

@@ -70,6 +70,11 @@ def _quote(line: bytes | bytearray) -> str:
     return repr(text + ("…" if len(line) > 200 else ""))
 
 
+def _unasked(output: bytes | bytearray) -> str:
+    """Output nobody asked for, quoted without its final newline."""
+    return _quote(bytes(output).rstrip(b"\n"))
+
+
 def _no_constants(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
@@ -215,7 +220,7 @@ class Channel:
             raise Killed("the bridge was killed")
         if self._stdout:
             raise ProtocolError(
-                f"output that answers no request: {_quote(self._stdout)}"
+                f"output that answers no request: {_unasked(self._stdout)}"
             )
         self.last_id += 1
         numbered = {"id": self.last_id, **message}
@@ -316,7 +321,7 @@ class Channel:
             # taken for the next answer.
             raise ProtocolError(
                 f"output that answers no request after {_quote(line)}: "
-                f"{_quote(self._stdout)}"
+                f"{_unasked(self._stdout)}"
             )
         return line
 

@@ -229,6 +229,13 @@ class Frame:
     stderr: bytes
     #: Whether anything followed the end markers: the shell is not trusted.
     trailing: bool
+    #: Whether the open phase ended (its markers came): the script ran.
+    opened: bool = True
+
+    @property
+    def open_failed(self) -> bool:
+        """Opening printed something, or the shell ended before it was done."""
+        return bool(self.open_stdout or self.open_stderr) or not self.opened
 
 
 def frame_end(marker: Marker, nonce: str) -> tuple[bytes, bytes]:
@@ -268,7 +275,7 @@ def cut_partial(marker: Marker, nonce: str, stdout: bytes, stderr: bytes) -> Fra
     out_a, err_a = marker.with_nonce(nonce + "a")
     oa, ea = stdout.find(out_a), stderr.find(err_a)
     if oa < 0 or ea < 0:
-        return Frame(stdout, stderr, b"", b"", False)
+        return Frame(stdout, stderr, b"", b"", trailing=False, opened=False)
     return Frame(
         open_stdout=stdout[:oa],
         open_stderr=stderr[:ea],

@@ -131,9 +131,9 @@ class JobRunner:
             pool.give(session)
         elif ran.status is None:
             session.close()  # it wrote after the job: not trusted again
-        with self._lock:
-            self._check(job.label)
-        if frame.open_stdout or frame.open_stderr:
+        if self._interrupted:
+            raise QueryTimeout(0.0, job.label)
+        if frame.open_failed:
             # Opening failed or spoke: a shell of its own would have told
             # it differently (it usually exits), so let one tell it.
             return self._spawn(job)

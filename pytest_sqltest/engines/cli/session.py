@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from pytest_sqltest.engines.cli.framing import (
@@ -135,7 +136,7 @@ class ShellSession:
         try:
             out, err, ended = self._exchange(text, frame_end(self.marker, nonce), None)
         finally:
-            os.unlink(self._script)
+            Path(self._script).unlink(missing_ok=True)  # gone if the shell was closed
         if ended:
             return Ran(cut_partial(self.marker, nonce, out, err), self.close())
         self.cwd = job.cwd

@@ -33,6 +33,9 @@ elif HELLO == "garbage":
     print("Welcome to my bridge!", flush=True)
 elif HELLO == "silent":
     time.sleep(3600)
+elif HELLO == "nested":
+    print('{"type": "hello", "protocol": 1, "x": ' + "[" * 1000 + "]" * 1000 + "}")
+    sys.stdout.flush()
 else:
     say({"type": "hello", "protocol": int(HELLO or 1), "name": "bad",
          "profile": "cli", "capabilities": [], "conditions": []})
@@ -70,6 +73,16 @@ for line in sys.stdin:
             sys.stdout.buffer.write(chunk)
         sys.stdout.flush()
         time.sleep(3600)
+    elif "'nested'" in sql:
+        deep = "[" * 1000 + "]" * 1000
+        sys.stdout.write('{"id": %d, "rows": %s}\n' % (request["id"], deep))
+        sys.stdout.flush()
+    elif "'extra'" in sql:
+        # The expected answer, and a line nobody asked for, in one write.
+        answer = json.dumps({"id": request["id"], "rows": [["x"]]})
+        unasked = json.dumps({"id": request["id"] + 1, "rows": []})
+        sys.stdout.write(f"{answer}\n{unasked}\n")
+        sys.stdout.flush()
     elif "'bad-rows'" in sql:
         say({"id": request["id"], "rows": [[1, None]]})
     elif "'unsupported'" in sql:

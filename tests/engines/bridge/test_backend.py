@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shlex
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from pytest_sqltest.engines.bridge.protocol import (
     parse_hello,
 )
 from tests.engines.bridge.support import PY_BRIDGE
+from tests.support import require_module
 
 SQLITE3 = (*shlex.split(PY_BRIDGE), "--driver", "sqlite3")
 MEMORY = DatabaseConfig(kind=DatabaseKind.MEMORY, path=None)
@@ -146,3 +149,54 @@ def test_answers() -> None:
     assert parse_answer(line({"id": 3}), 3, rows=False).error is None
     with pytest.raises(Unsupported, match="later"):
         parse_answer(line({"id": 3, "unsupported": "later"}), 3, rows=False)
+
+
+def bridge_processes(command: tuple[str, ...]) -> set[int]:
+    """Live processes whose command line is ``command`` (from ``/proc``)."""
+    wanted = "\0".join(command).encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().startswith(
+                wanted
+            ):
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize(("flag", "reused"), [((), True), (("--no-reopen",), False)])
+def test_the_python_bridge_reuses_its_process_unless_asked_not_to(
+    flag: tuple[str, ...], reused: bool
+) -> None:
+    command = (*SQLITE3, *flag)
+    others = bridge_processes(command)  # e.g. the module's idle bridge
+    backend = BridgeBackend(command)
+    assert backend.hello.reopen is reused
+    seen = set()
+    for number in range(3):
+        database = backend.open(MEMORY)
+        assert database.execute(f"SELECT {number}").rows == ((str(number),),)
+        seen |= bridge_processes(command) - others
+        database.close()
+    assert len(seen) == (1 if reused else 3)
+    backend.close()
+    assert not bridge_processes(command) - others
+
+
+def test_a_killed_bridge_leaves_no_temporary_files(tmp_path, monkeypatch) -> None:
+    """The turso driver keeps temporary files it cannot remove when killed."""
+    require_module("turso", "turso")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    backend = BridgeBackend((*shlex.split(PY_BRIDGE), "--driver", "turso"))
+    database = backend.open(MEMORY)
+    assert database.execute("SELECT 1").rows == (("1",),)
+    (private,) = tmp_path.iterdir()  # the bridge's TMPDIR
+    threading.Timer(0.5, database.interrupt).start()
+    with pytest.raises(QueryTimeout):
+        database.execute(f"{ENDLESS} ORDER BY 1 DESC")
+    database.close()
+    backend.close()
+    assert not private.exists()
+    assert list(tmp_path.iterdir()) == []

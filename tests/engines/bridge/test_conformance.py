@@ -46,20 +46,21 @@ def run_both_kits(command: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_bridge_kit_passes_on_the_python_bridge(pytester: pytest.Pytester) -> None:
-    result = run_bridge_kit(pytester, PY_BRIDGE)
+    result = run_bridge_kit(pytester, f"{PY_BRIDGE} --no-reopen")
     result.assert_outcomes(passed=CHECKS - 1, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED *: the bridge does not declare reopen"])
 
 
 @pytest.mark.slow
 def test_bridge_kit_passes_on_a_reopening_bridge(pytester: pytest.Pytester) -> None:
-    run_bridge_kit(pytester, f"{PY_BRIDGE} --reopen").assert_outcomes(passed=CHECKS)
+    # Reuse is the reference bridges' default.
+    run_bridge_kit(pytester, PY_BRIDGE).assert_outcomes(passed=CHECKS)
 
 
 def test_bridge_kit_passes_on_the_node_bridge(
     pytester: pytest.Pytester, node_bridge: str
 ) -> None:
-    run_bridge_kit(pytester, f"{node_bridge} --reopen").assert_outcomes(passed=CHECKS)
+    run_bridge_kit(pytester, node_bridge).assert_outcomes(passed=CHECKS)
 
 
 def test_bridge_kit_skips_other_backends(pytester: pytest.Pytester) -> None:
@@ -72,7 +73,7 @@ def test_bridge_kit_skips_other_backends(pytester: pytest.Pytester) -> None:
 
 @pytest.mark.slow
 def test_python_m_runs_both_kits() -> None:
-    done = run_both_kits(f"{PY_BRIDGE} --reopen")
+    done = run_both_kits(PY_BRIDGE)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     # 42 checks of the backend kit (snapshots skipped) and the bridge kit's 7.
     assert "48 passed, 1 skipped" in done.stdout, done.stdout[-3000:]
@@ -97,7 +98,7 @@ def test_corpus_through_the_node_bridge_has_no_harness_errors(node_bridge: str) 
             *(str(root / name) for name in CORPUS_DIRS),
             f"--sql-database-root={CORPUS}",
             "--sql-backend=bridge",
-            f"--sql-bridge={node_bridge} --reopen",
+            f"--sql-bridge={node_bridge}",
             "-p",
             "no:cacheprovider",
             "-q",

@@ -92,7 +92,7 @@ def test_reference_bridge_on_sqlite3(pytester: pytest.Pytester) -> None:
 
 def test_profile_comes_from_the_hello(pytester: pytest.Pytester) -> None:
     pytester.makefile(".sqltest", cases=CASES)
-    result = run(pytester, f"{PY_BRIDGE} --driver sqlite3 --profile js --reopen")
+    result = run(pytester, f"{PY_BRIDGE} --driver sqlite3 --profile js")
     # `expect @js` now applies to `rows` and fails on SQLite's "10.0".
     result.assert_outcomes(passed=2, failed=1, skipped=1, errors=1)
 
@@ -141,6 +141,7 @@ expect {
         ),
         ("garbage", ["*did not say hello: not a JSON line*Welcome to my bridge!*"]),
         ("99", ["*protocol 99 is not supported (this runner speaks protocol 1)"]),
+        ("nested", ["*did not say hello: JSON nested too deeply: '{*"]),
     ],
 )
 def test_bad_hello_is_one_usage_error(
@@ -155,6 +156,7 @@ def test_bad_hello_is_one_usage_error(
     result = run(pytester, bad_bridge)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(message)
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
 
 
 def test_crash_on_open_fails_each_case(
@@ -202,6 +204,11 @@ MISBEHAVIOURS = {
     "wrong-id": ["*the answer's id is 102, expected 2*"],
     "flood": ["*a line longer than 67108864 bytes*"],
     "bad-rows": ["*'rows' must be a list of lists of strings*"],
+    "nested": ['*failed in execute: JSON nested too deeply: \'{"id": *'],
+    "extra": [
+        "*failed in execute: output that answers no request after '{*}': "
+        '\'{"id": 3, "rows": ?]}\''
+    ],
     "exit": ["*the bridge closed its output (the bridge exited with status 0)*"],
 }
 
@@ -214,6 +221,9 @@ def test_misbehaviour_fails_only_its_case(
     result.assert_outcomes(passed=len(MISBEHAVIOURS), failed=len(MISBEHAVIOURS))
     for lines in MISBEHAVIOURS.values():
         result.stdout.fnmatch_lines(lines)
+    # Each failure is the backend's message, not a traceback.
+    for word in ("Traceback", "RecursionError", "CloseError", "INTERNALERROR"):
+        assert word not in result.stdout.str()
 
 
 def test_stderr_flood_does_not_block(

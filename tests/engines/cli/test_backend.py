@@ -1,18 +1,18 @@
-"""The cli backend against real shells: sqlite3 always, tursodb when installed."""
+"""The cli backend against real shells: sqlite3 always, tursodb when installed.
+
+Every behaviour is checked in both process models (``per-worker`` and
+``per-case``); what only a persistent shell does is in ``test_session.py``.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
-import sqlite3
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from pytest_sqltest.backend.contract import ALL_CAPABILITIES, DatabaseConfig
+from pytest_sqltest.backend.contract import ALL_CAPABILITIES
 from pytest_sqltest.backend.errors import (
     BackendNotAvailable,
     BufferedSetupFailed,
@@ -22,67 +22,46 @@ from pytest_sqltest.backend.errors import (
 from pytest_sqltest.dsl.model import Condition, DatabaseKind
 from pytest_sqltest.engines.cli.backend import CliBackend
 from pytest_sqltest.engines.cli.output import ENGINE_FLAGS
+from tests.engines.cli.support import (
+    ENDLESS,
+    PROCESS_MODELS,
+    alive,
+    children_of_this_process,
+    fake_shell,
+    make_db,
+    memory,
+    on_file,
+    tursodb_binary,
+    wrapper_shell,
+)
+from tests.support import require_binary
 
-ENDLESS = (
-    "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) "
-    "SELECT count(*) FROM r;"
-)
-TURSODB_CANDIDATES = (
-    "node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb",
-    "/tmp/turso/node_modules/@tursodatabase/cli-linux-x64-gnu/tursodb",
-    "node_modules/.bin/turso",  # npm's Node.js launcher of the same binary
-)
-TURSODB_HOWTO = (
-    "tursodb not found: set SQLTEST_TURSODB, or run "
-    "`mkdir -p /tmp/turso && cd /tmp/turso && npm install turso@0.6.0`"
-)
+
+@pytest.fixture(scope="module", params=PROCESS_MODELS)
+def process(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
-def sqlite_backend():
-    if shutil.which("sqlite3") is None:
-        pytest.skip("sqlite3 is not on PATH")
-    return CliBackend("sqlite3")
+def sqlite_backend(process):
+    backend = CliBackend(require_binary("sqlite3"), process=process)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def fresh_sqlite(process):
+    """A backend of its own, so that no shell of another test is running."""
+    backend = CliBackend(require_binary("sqlite3"), process=process)
+    yield backend
+    backend.close()
 
 
 @pytest.fixture(scope="module")
-def tursodb():
-    candidates = [os.environ.get("SQLTEST_TURSODB", ""), *TURSODB_CANDIDATES]
-    for candidate in filter(None, candidates):
-        if os.access(candidate, os.X_OK):
-            return CliBackend(candidate)
-    pytest.skip(TURSODB_HOWTO)
-
-
-def memory(backend):
-    return backend.open(DatabaseConfig(kind=DatabaseKind.MEMORY, path=None))
-
-
-def on_file(backend, path, kind=DatabaseKind.PATH, readonly=False):
-    return backend.open(DatabaseConfig(kind=kind, path=path, readonly=readonly))
-
-
-def make_db(path):
-    with sqlite3.connect(path) as con:
-        con.execute("CREATE TABLE t(a, b)")
-        con.execute("INSERT INTO t VALUES (1, 'one'), (2, NULL)")
-    con.close()
-    return path
-
-
-def children_of_this_process():
-    me = str(os.getpid())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:  # the process ended meanwhile
-            continue
-        if stat.rsplit(")", 1)[1].split()[1] == me:
-            found.append(int(entry.name))
-    return found
+def tursodb(process):
+    backend = CliBackend(tursodb_binary(), process=process)
+    yield backend
+    backend.close()
 
 
 class TestSqliteShell:
@@ -196,19 +175,21 @@ class TestSqliteShell:
         db.execute_setup("CREATE TABLE t1(a);\nCREATE TABLE t2(b);")
         assert db.execute(".schema t1").rows == (("CREATE TABLE t1(a);",),)
 
-    def test_mvcc_row_is_dropped_for_any_shell(self):
-        backend = CliBackend("sqlite3", mvcc=True)
+    def test_mvcc_row_is_dropped_for_any_shell(self, process):
+        backend = CliBackend("sqlite3", mvcc=True, process=process)
         assert backend.conditions == {Condition.SQLITE, Condition.MVCC}
         result = memory(backend).execute("SELECT 'mvcc';\nSELECT 'mvcc';")
         assert result.rows == (("mvcc",),)
+        backend.close()
 
-    def test_interrupt_kills_the_shell(self, sqlite_backend):
-        db = memory(sqlite_backend)
+    def test_interrupt_kills_the_shell(self, fresh_sqlite):
+        before = children_of_this_process()
+        db = memory(fresh_sqlite)
         seen = []
 
         def expire():
             try:
-                seen.extend(children_of_this_process())
+                seen.extend(children_of_this_process() - before)
             finally:
                 db.interrupt()
 
@@ -220,9 +201,11 @@ class TestSqliteShell:
         assert info.value.statement.startswith("WITH RECURSIVE r(x) AS")
         assert info.value.statement.endswith("...")
         assert len(info.value.statement) == 80
-        assert seen and not any(Path(f"/proc/{pid}").exists() for pid in seen)
+        assert len(seen) == 1 and not alive(seen[0])
         with pytest.raises(QueryTimeout):
             db.execute("SELECT 1;")  # the case's time is up for good
+        # The next case gets a shell again.
+        assert memory(fresh_sqlite).execute("SELECT 2;").rows == (("2",),)
 
     def test_interrupt_during_an_unbuffered_setup(self, sqlite_backend, tmp_path):
         db = on_file(sqlite_backend, make_db(tmp_path / "copy.db"))
@@ -230,21 +213,21 @@ class TestSqliteShell:
         with pytest.raises(QueryTimeout, match="while running: -- slow setup"):
             db.execute_setup(f"\n  -- slow setup\n{ENDLESS}")
 
-    def test_close_is_idempotent_and_kills_a_running_shell(self, sqlite_backend):
-        db = memory(sqlite_backend)
+    def test_close_is_idempotent_and_kills_a_running_shell(self, fresh_sqlite):
+        db = memory(fresh_sqlite)
         outcome = []
-        before = set(children_of_this_process())
+        before = children_of_this_process()
         worker = threading.Thread(target=lambda: outcome.append(db.execute(ENDLESS)))
         worker.start()
         time.sleep(0.3)
-        shells = set(children_of_this_process()) - before
+        shells = children_of_this_process() - before
         db.close()
         threading.Timer(5, db.interrupt).start()  # never hang the suite
         worker.join(5)
         assert not worker.is_alive()
         db.close()
         assert outcome and outcome[0].is_error
-        assert shells and not any(Path(f"/proc/{pid}").exists() for pid in shells)
+        assert len(shells) == 1 and not any(alive(pid) for pid in shells)
         with pytest.raises(ExecuteError):
             db.execute("SELECT 1;")
 
@@ -253,12 +236,13 @@ class TestSqliteShell:
             "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r "
             "WHERE x < 100) SELECT hex(randomblob(500000)) FROM r;"
         )  # 100 MB of output against the default 64 MiB cap
-        before = set(children_of_this_process())
+        before = children_of_this_process()
         start = time.monotonic()
         with pytest.raises(ExecuteError, match="more than 67108864 bytes"):
             memory(sqlite_backend).execute(flood)
         assert time.monotonic() - start < 10
-        assert set(children_of_this_process()) <= before
+        assert children_of_this_process() <= before
+        assert memory(sqlite_backend).execute("SELECT 1;").rows == (("1",),)
 
     def test_large_script_and_output_do_not_deadlock(self, sqlite_backend):
         script = "SELECT hex(zeroblob(5000));\n" * 2000  # 54 KB in, 20 MB out
@@ -329,20 +313,36 @@ class TestTursoShell:
         assert db.execute("INSERT INTO t VALUES (3, 'x');").is_error
         assert path.read_bytes() == before
 
-    def test_mvcc_prefix(self, tursodb):
-        backend = CliBackend(tursodb.binary, mvcc=True)
+    def test_mvcc_prefix(self, tursodb, process):
+        backend = CliBackend(tursodb.binary, mvcc=True, process=process)
         assert memory(backend).execute("SELECT 1;").rows == (("1",),)
-
-
-def fake_shell(tmp_path, name, body):
-    """An executable stand-in for a shell binary that misbehaves on purpose."""
-    path = tmp_path / name
-    path.write_text(f"#!{sys.executable}\nimport os, signal, sys\n{body}\n")
-    path.chmod(0o755)
-    return str(path)
+        backend.close()
 
 
 class TestMisbehavingBinary:
+    def test_unknown_process_model(self):
+        with pytest.raises(ValueError, match="per-case"):
+            CliBackend(require_binary("sqlite3"), process="per-thread")
+
+    def test_hanging_version_probe_is_bounded_and_killed(self, tmp_path):
+        pids = tmp_path / "pids"
+        hang = (
+            'if [ "$1" = --version ]; then\n'
+            f"  echo $$ >> {pids}; sleep 3600 & echo $! >> {pids}; wait\n"
+            "fi"
+        )
+        binary = wrapper_shell(tmp_path, "sqlite3-hangs", hang, "sqlite3")
+        backend = CliBackend(binary, probe_timeout=0.5)
+        start = time.monotonic()
+        assert "(version unknown)" in backend.describe()
+        assert time.monotonic() - start < 3
+        started = [int(pid) for pid in pids.read_text().split()]
+        assert len(started) == 2  # the script and the sleep it started
+        assert not any(alive(pid) for pid in started)
+        # The shell itself still works.
+        assert memory(backend).execute("SELECT 1;").rows == (("1",),)
+        backend.close()
+
     def test_crashing_shell_fails_only_its_query(self, tmp_path):
         crash = "sys.stdin.read()\nos.kill(os.getpid(), signal.SIGSEGV)"
         backend = CliBackend(binary=fake_shell(tmp_path, "crashy", crash))
