@@ -24,7 +24,8 @@ ROOT = HERE.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 SQLITE = ("--sql-backend=sqlite", "--sql-sqlite-module=sqlean")
 # The oracle of matrix cases is the sqlite backend; pin its module too.
-CLI = ("--sql-backend=cli", "--sql-sqlite-module=sqlean")
+# Figures 3 and 4 measure the plugin around one shell process per case.
+CLI = ("--sql-backend=cli", "--sql-sqlite-module=sqlean", "--sql-cli-process=per-case")
 
 
 @dataclass
@@ -45,9 +46,10 @@ class Bench:
         """How many items the plugin collects from the corpus."""
         return sum(len(plan.cases) for plan in self.plans)
 
-    def ours(self, corpus: Path | None = None) -> list[str]:
+    def ours(self, corpus: Path | None = None, path: Path | None = None) -> list[str]:
         """Arguments common to every run of the plugin over ``corpus``.
 
+        ``path``: a file or folder of the corpus to run instead of all of it.
         Snapshot mode ``no``: a benchmark must never write ``.snap.new``
         files into the corpus it measures.
         """
@@ -59,7 +61,7 @@ class Bench:
             f"--rootdir={corpus}",
             f"--sql-database-root={corpus}",
             "--sql-snapshot-mode=no",
-            str(corpus),
+            str(path or corpus),
         ]
 
     def pytest(self, args: list[str], *, empty: bool = False, **extra: str) -> Sample:

@@ -6,6 +6,8 @@ whose time is compared, except where it only writes at the very end).
 * With ``SQLTEST_BENCH_RSS=<dir>`` every process (controller and each xdist
   worker) writes its own peak RSS at the end, because the parent's
   ``wait4`` only sees the maximum over the whole process tree.
+* With ``SQLTEST_BENCH_TIMEOUTS=<file>`` it records the node ids of the
+  items that ran into a time limit.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import pytest
 
 OUTCOMES_ENV = "SQLTEST_BENCH_OUTCOMES"
 RSS_ENV = "SQLTEST_BENCH_RSS"
+TIMEOUTS_ENV = "SQLTEST_BENCH_TIMEOUTS"
 
 _outcomes: dict[str, str] = {}
+_timeouts: list[str] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -29,6 +33,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _outcomes.setdefault(report.nodeid, report.outcome)
         if report.outcome != "passed":
             _outcomes[report.nodeid] = report.outcome
+    if report.failed and "timeout after" in str(report.longrepr):
+        _timeouts.append(report.nodeid)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -36,6 +42,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     outcomes = os.environ.get(OUTCOMES_ENV)
     if outcomes and not hasattr(config, "workerinput"):
         Path(outcomes).write_text(json.dumps(_outcomes))
+    timeouts = os.environ.get(TIMEOUTS_ENV)
+    if timeouts and not hasattr(config, "workerinput"):
+        Path(timeouts).write_text(json.dumps(_timeouts))
     rss_dir = os.environ.get(RSS_ENV)
     if rss_dir:
         role = "worker" if hasattr(config, "workerinput") else "main"

@@ -1,6 +1,7 @@
-"""The benchmark suite: five ratio figures of pytest-sqltest against its floors.
+"""The benchmark suite: seven ratio figures of pytest-sqltest against its floors.
 
 Usage: python benchmarks/run.py [--corpus DIR] [--quick] [--rounds N] [--only FIGURE]
+       [--tursodb PATH]
 
 Prints one ``name: ours X, floor Y, ratio R (target …) OK|MISSED`` line per
 figure (several for ``scale``). Every side of a ratio is measured in the same
@@ -44,6 +45,7 @@ from _measure import (  # noqa: E402
     run_pytest,
     timed,
 )
+from _process_models import figure_bridge, figures_persistent  # noqa: E402
 from _scale import figures_scale  # noqa: E402
 
 
@@ -145,7 +147,7 @@ def _split_note(name: str, times: dict[str, list[float]], cases: int) -> str:
 
 
 #: The figures ``--only`` can pick, in the order they run.
-STEPS = ("collection", "in-process", "cli", "scale")
+STEPS = ("collection", "in-process", "cli", "persistent", "bridge", "scale")
 
 
 def main() -> int:
@@ -164,6 +166,8 @@ def main() -> int:
             "collection": lambda: [figure_collection(bench, sqlite_floor)],
             "in-process": lambda: [figure_in_process(bench, sqlite_floor)],
             "cli": lambda: figures_cli(bench, cli_floor),
+            "persistent": lambda: figures_persistent(bench, args.tursodb),
+            "bridge": lambda: [figure_bridge(bench)],
             "scale": lambda: figures_scale(bench, sqlite_floor, args.skip_100x),
         }
         figures: list[Figure] = []
@@ -204,6 +208,12 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=STEPS,
         help="run only this figure (repeatable): cli covers figures 3 and 4",
+    )
+    parser.add_argument(
+        "--tursodb",
+        default=os.environ.get("SQLTEST_TURSODB") or None,
+        help="the tursodb shell for the persistent figure (default: "
+        "$SQLTEST_TURSODB; without it that figure covers sqlite3 only)",
     )
     parser.add_argument(
         "--skip-100x", action="store_true", help="leave out the 100× collection"

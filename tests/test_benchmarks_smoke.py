@@ -18,8 +18,17 @@ from tests.support import require_binary
 pytestmark = pytest.mark.slow
 
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-#: The five figures, in order; ``scale`` prints one line per measurement.
-FIGURES = ("collection", "in-process run", "cli run", "parallel", "scale")
+#: The figures, in order; ``persistent`` and ``scale`` print one line per
+#: measurement.
+FIGURES = (
+    "collection",
+    "in-process run",
+    "cli run",
+    "parallel",
+    "persistent sqlite3",
+    "bridge",
+    "scale",
+)
 LINE = re.compile(
     r"^(?P<name>[^:]+): .+ \d+\.\d+ (s|MB), .+ -?\d+\.\d+ (s|MB), "
     r"ratio -?\d+\.\d+ \(target [≤≥] [\d.]+\) (OK|MISSED)$"
@@ -43,11 +52,16 @@ def quick_output() -> str:
     return done.stdout
 
 
-def test_prints_the_five_figures(quick_output: str) -> None:
+def test_prints_every_figure(quick_output: str) -> None:
     names = [m["name"] for m in map(LINE.match, quick_output.splitlines()) if m]
     for figure in FIGURES:
         assert any(name.startswith(figure) for name in names), quick_output
-    assert [n for n in names if not n.startswith("scale")] == list(FIGURES[:-1])
+    ordered = [n for n in names if not n.startswith(("scale", "persistent tursodb"))]
+    assert ordered == list(FIGURES[:-1])
+
+
+def test_the_persistent_shell_gives_the_same_outcomes(quick_output: str) -> None:
+    assert "persistent sqlite3: outcomes identical for all" in quick_output
 
 
 def test_scale_covers_every_size(quick_output: str) -> None:

@@ -39,8 +39,8 @@ def _lines(text: str) -> list[str]:
 def abridge(lines: Sequence[str], context: int) -> list[str]:
     """Diff lines with every long run of unchanged lines collapsed to a note.
 
-    ``lines`` come from :func:`unified_diff` (its header lines start with
-    ``-`` and ``+``, so they count as changes). Up to ``context`` unchanged
+    ``lines`` are those of a :func:`unified_diff` after its header: ``-``
+    and ``+`` lines are changes, the others unchanged. Up to ``context`` unchanged
     lines stay on each side of a change; a longer run becomes one line
     saying how many were left out, so a change deep inside a huge result
     is still shown. A run of one line is kept: its note would be as long.

@@ -331,9 +331,10 @@ class SqltestItem(pytest.Item):
         """
         context = self._context()
         crash = report.crash(context, error)
-        where = f"{self.path}:{crash.line}: {crash.message}"
+        text: str | None
         if self.config.getoption("tbstyle", "auto") == "line":
-            text = where if error_section else None
+            text = f"{self.path}:{crash.line}: {crash.message}"
+            text = text if error_section else None
         else:
             verbosity = self.config.get_verbosity(pytest.Config.VERBOSITY_ASSERTIONS)
             text = report.render(context, error, verbosity)
@@ -342,22 +343,22 @@ class SqltestItem(pytest.Item):
         )
 
     def adjust_report(
-        self, report: pytest.TestReport, call: pytest.CallInfo[None]
+        self, made: pytest.TestReport, call: pytest.CallInfo[None]
     ) -> None:
         """Point a report at the case: run-time skips and setup errors.
 
         pytest locates both in plugin code, and does not ask
         :meth:`repr_failure` for setup errors.
         """
-        if report.skipped and isinstance(report.longrepr, tuple):
+        if made.skipped and isinstance(made.longrepr, tuple):
             path, line, _ = self.reportinfo()
-            report.longrepr = (str(path), line + 1, report.longrepr[2])
+            made.longrepr = (str(path), line + 1, made.longrepr[2])
         elif (
-            report.when == "setup"
+            made.when == "setup"
             and call.excinfo is not None
             and isinstance(call.excinfo.value, SqltestError)
         ):
-            report.longrepr = self._report(call.excinfo.value, error_section=True)
+            made.longrepr = self._report(call.excinfo.value, error_section=True)
 
     def _context(self) -> report.CaseContext:
         assert isinstance(self.parent, SqltestFileNode)

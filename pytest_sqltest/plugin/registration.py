@@ -117,12 +117,7 @@ def _oracle_factory(
             return registry.create(options.oracle)
         # The reference's oracle is SQLite rendering values as the reference
         # engine does; other profiles compare in their own form.
-        from pytest_sqltest.engines.sqlite.backend import SqliteBackend
-
-        return SqliteBackend(
-            module=options.sqlite_module,
-            reference_values=under_test.profile == "rust",
-        )
+        return _sqlite_backend(options, reference_values=under_test.profile == "rust")
 
     return build
 
@@ -146,7 +141,7 @@ def register_builtins(registry: BackendRegistry, options: Settings) -> None:
     builtins = (
         ("sqlite", "in-process SQLite through a DB-API module"),
         ("cli", "a sqlite3 or tursodb shell binary"),
-        ("turso", "in-process Turso (pyturso)"),
+        ("turso", "Turso through pyturso, in a child process"),
         ("bridge", "any SDK through a JSON-lines bridge process"),
         ("postgres", "a PostgreSQL server"),
     )
@@ -156,12 +151,23 @@ def register_builtins(registry: BackendRegistry, options: Settings) -> None:
         )
 
 
+def _sqlite_backend(options: Settings, *, reference_values: bool = False) -> Backend:
+    """The sqlite backend on ``--sql-sqlite-module``; errors name that option."""
+    from pytest_sqltest.engines.sqlite.backend import SqliteBackend
+
+    try:
+        return SqliteBackend(
+            module=options.sqlite_module, reference_values=reference_values
+        )
+    except BackendNotAvailable as exc:
+        option = f"--sql-sqlite-module={options.sqlite_module}"
+        raise BackendNotAvailable(f"{option}: {exc}") from None
+
+
 def build_builtin(name: str, options: Settings) -> Backend:
     """Build a built-in backend from the run's settings."""
     if name == "sqlite":
-        from pytest_sqltest.engines.sqlite.backend import SqliteBackend
-
-        return SqliteBackend(module=options.sqlite_module)
+        return _sqlite_backend(options)
     if name == "cli":
         from pytest_sqltest.engines.cli.backend import CliBackend
 

@@ -146,7 +146,8 @@ def render(ctx: CaseContext, error: SqltestError, verbosity: int = 0) -> str:
     head, body, is_diff = _parts(ctx, error)
     if not full:
         if is_diff and len(body) > _BODY_LINES:
-            body = abridge(body, _DIFF_CONTEXT)
+            header = 2 if _has_header(body) else 0
+            body = body[:header] + abridge(body[header:], _DIFF_CONTEXT)
         body = _cut(body, _BODY_LINES)
     lines = [*head, *body]
     return "\n".join(lines if full else [_shorten(line) for line in lines])
@@ -159,7 +160,7 @@ def _parts(ctx: CaseContext, error: SqltestError) -> tuple[list[str], list[str],
         return (
             [*_header(ctx, "failed"), _failure_line(error, ctx.path)],
             reason,
-            _is_diff(reason),
+            _has_header(reason),
         )
     if isinstance(error, OracleFailed):
         reason = _lines(error.mismatch.reason)
@@ -171,7 +172,7 @@ def _parts(ctx: CaseContext, error: SqltestError) -> tuple[list[str], list[str],
                 f"compared with the oracle (backend '{error.oracle}'):",
             ],
             reason,
-            _is_diff(reason),
+            _has_header(reason),
         )
     if isinstance(error, SnapshotMismatch):
         return (
@@ -192,8 +193,12 @@ def _lines(text: str) -> list[str]:
     return text.rstrip("\n").split("\n")
 
 
-def _is_diff(lines: list[str]) -> bool:
-    """Whether ``lines`` are a :func:`~pytest_sqltest.compare.unified_diff`."""
+def _has_header(lines: list[str]) -> bool:
+    """Whether ``lines`` are a :func:`~pytest_sqltest.compare.unified_diff`.
+
+    Comparisons that diff rows give it a ``---``/``+++`` header; their
+    other failure texts (an unexpected error…) never start that way.
+    """
     return (
         len(lines) > 1 and lines[0].startswith("--- ") and lines[1].startswith("+++ ")
     )
@@ -245,7 +250,7 @@ def _gist(mismatch: Mismatch, expectation: Expectation | None) -> str:
         missing = sum(line.startswith("  - ") for line in reason)
         extra = sum(line.startswith("  + ") for line in reason)
         return f"{missing} rows missing, {extra} extra"
-    if _is_diff(reason) and mismatch.expected is not None:
+    if _has_header(reason) and mismatch.expected is not None:
         return _first_difference(mismatch.expected, mismatch.actual or "")
     return reason[0]
 

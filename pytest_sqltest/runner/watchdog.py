@@ -9,7 +9,7 @@ from functools import partial
 
 from pytest_sqltest.backend.contract import Database
 from pytest_sqltest.backend.errors import QueryTimeout
-from pytest_sqltest.runner import deadlines
+from pytest_sqltest.runner import deadlines, interrupts
 
 
 class Watchdog:
@@ -32,6 +32,8 @@ class Watchdog:
         self._queries = 0
         #: The database of the call under way when it is not ``database``.
         self._running: Database | None = None
+        #: Ctrl-C during a query interrupts it, then ends the run.
+        self._ctrl_c = interrupts.Guard()
 
     def attach(self, database: Database) -> None:
         """Watch ``database``; interrupt it at once if a limit already expired."""
@@ -45,6 +47,7 @@ class Watchdog:
         """Stop watching: the case is over and its database closed."""
         with self._lock:
             self.database = None
+        self._ctrl_c.release()
 
     def expire(self, seconds: float, limit: str, query: int | None = None) -> None:
         """Record that ``limit`` expired and interrupt the database.
@@ -83,7 +86,8 @@ class Watchdog:
                 partial(self.expire, self.query_timeout, "--sql-timeout", query),
             )
         try:
-            yield
+            with self._ctrl_c.query(self._interrupt_running):
+                yield
         except QueryTimeout as exc:
             seconds, limit = self.expired or (exc.seconds, exc.limit)
             raise QueryTimeout(seconds, exc.statement, limit) from None
@@ -91,6 +95,13 @@ class Watchdog:
             if deadline is not None:
                 deadline.cancel()
             self._end_query()
+
+    def _interrupt_running(self) -> None:
+        """Ctrl-C: interrupt the query under way, whatever its limits."""
+        with self._lock:
+            database = self._running or self.database
+        if database is not None:
+            database.interrupt()
 
     def _end_query(self) -> None:
         with self._lock:

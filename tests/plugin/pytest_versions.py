@@ -67,9 +67,7 @@ def _build(folder: Path, python: Path, release: str) -> None:
             )
 
 
-def run_pytest(
-    python: Path, args: Sequence[str], cwd: Path
-) -> tuple[int, list[str]]:
+def run_pytest(python: Path, args: Sequence[str], cwd: Path) -> tuple[int, list[str]]:
     """Run that pytest with the plugin from this repository, in ``cwd``.
 
     Plugins are named, not discovered: the repository's own metadata

@@ -136,7 +136,14 @@ def test_an_unwritable_file_is_reported_and_the_others_are_written(
     writable = _write(pytester.path, "b-open/people.sqltest")
     locked.parent.chmod(0o555)
     try:
-        command = [sys.executable, "-m", "pytest", "--sql-update", "-p", "no:cacheprovider"]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--sql-update",
+            "-p",
+            "no:cacheprovider",
+        ]
         result = pytester.run(*_as_unprivileged(command))
     finally:
         locked.parent.chmod(0o755)
@@ -161,7 +168,9 @@ def test_setpriv_really_takes_roots_override_away(tmp_path: Path) -> None:
     folder.mkdir(mode=0o555)
     probe = [sys.executable, "-c", f"open({str(folder / 'x')!r}, 'w')"]
     try:
-        refused = subprocess.run(_as_unprivileged(probe), capture_output=True, text=True)
+        refused = subprocess.run(
+            _as_unprivileged(probe), capture_output=True, text=True
+        )
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)

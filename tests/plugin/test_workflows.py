@@ -10,6 +10,7 @@ import pytest
 
 from tests.plugin import pytest_versions
 from tests.plugin.rerun import check_reruns
+from tests.support import require_module
 
 # -- --lf, --ff, --sw, --nf ------------------------------------------------
 
@@ -31,7 +32,10 @@ def test_item_ids_split_like_pytests_own(pytester: pytest.Pytester) -> None:
         ids="@database :memory:\n@database :temp:\ntest t { SELECT 1; }\nexpect { 1 }\n",
     )
     items, _ = pytester.inline_genitems()
-    assert [item.nodeid for item in items] == ["ids.sqltest::t[memory]", "ids.sqltest::t[temp]"]
+    assert [item.nodeid for item in items] == [
+        "ids.sqltest::t[memory]",
+        "ids.sqltest::t[temp]",
+    ]
     nodeid = getattr(items[0], "id", None)  # pytest >= 9.2 only
     if nodeid is not None:
         assert (nodeid.names, nodeid.params) == (("t",), "memory")
@@ -47,7 +51,7 @@ def test_reruns_on_other_pytest_releases(
     The environments are kept in pytest's cache directory, so only the
     first run on a machine pays for installing them.
     """
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
     kept = cache.mkdir("sqltest-pytest-releases") if cache else tmp_path / "venvs"
     python = pytest_versions.environment(kept, release)
     assert pytest_versions.version_of(python) == release
@@ -73,7 +77,9 @@ def test_m_timeout_selects_the_cases_with_a_derived_mark(
     pytester.makefile(".sqltest", marked=TIMEOUT_FILE)
     result = pytester.runpytest("-m", "timeout", "--sql-timeout=3", "-v")
     result.assert_outcomes(passed=2, deselected=1)
-    result.stdout.fnmatch_lines(["marked.sqltest::one PASSED*", "marked.sqltest::two PASSED*"])
+    result.stdout.fnmatch_lines(
+        ["marked.sqltest::one PASSED*", "marked.sqltest::two PASSED*"]
+    )
 
 
 def test_m_timeout_keeps_a_conftest_timeout_mark(pytester: pytest.Pytester) -> None:
@@ -174,7 +180,7 @@ def test_tb_no_prints_no_report(pytester: pytest.Pytester) -> None:
 def test_json_report_crash_points_into_the_sqltest_file(
     pytester: pytest.Pytester, workers: list[str]
 ) -> None:
-    pytest.importorskip("pytest_jsonreport", reason="pip install -e '.[dev]'")
+    require_module("pytest_jsonreport", "dev")
     path = pytester.makefile(".sqltest", reported=REPORTED)
     report = pytester.path / "report.json"
     pytester.runpytest("--json-report", f"--json-report-file={report}", *workers)
@@ -195,7 +201,7 @@ def test_json_report_crash_points_into_the_sqltest_file(
 def test_allure_counts_mismatches_as_failed_and_setup_errors_as_broken(
     pytester: pytest.Pytester,
 ) -> None:
-    pytest.importorskip("allure_pytest", reason="pip install -e '.[dev]'")
+    require_module("allure_pytest", "dev")
     pytester.makefile(
         ".sqltest",
         reported=REPORTED
@@ -214,3 +220,94 @@ def test_allure_counts_mismatches_as_failed_and_setup_errors_as_broken(
         "any-order": "failed",
         "cannot-start": "broken",
     }
+
+
+# -- huge failures ------------------------------------------------------------
+
+
+def _rows(count: int, changed: dict[int, str] | None = None) -> str:
+    changed = changed or {}
+    return "\n".join(f"    {changed.get(i, str(i))}" for i in range(1, count + 1))
+
+
+COUNT_TO = (
+    "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < {n}) "
+    "SELECT x FROM r;"
+)
+
+
+def test_a_long_diff_keeps_the_lines_around_each_change(
+    pytester: pytest.Pytester,
+) -> None:
+    expected = _rows(5000, {2500: "x"})
+    pytester.makefile(
+        ".sqltest",
+        long=f"@database :memory:\ntest t {{\n    {COUNT_TO.format(n=5000)}\n}}\n"
+        f"expect {{\n{expected}\n}}\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "--- expected",
+            "+++ actual",
+            "… 2,496 unchanged lines …",
+            " 2497",
+            " 2498",
+            " 2499",
+            "-x",
+            "+2500",
+            " 2501",
+            " 2502",
+            " 2503",
+            "… 2,497 unchanged lines …",
+            "FAILED long.sqltest::t - expect does not match: line 2500: expected 'x', *",
+        ]
+    )
+    assert len(result.outlines) < 60
+
+
+def test_a_huge_mismatch_is_cut_with_a_note(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        huge=f"@database :memory:\ntest t {{\n    {COUNT_TO.format(n=20000)}\n}}\n"
+        "expect {\n    0\n}\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "huge.sqltest:5: expect does not match:",
+            "--- expected",
+            "+++ actual",
+            "-0",
+            "+1",
+            "+96",
+            "+97",
+            "… 19,903 more lines not shown (-vv shows the whole report)",
+        ]
+    )
+    assert len(result.outlines) < 150
+    full = pytester.runpytest("-vv")
+    assert "+20000" in full.outlines
+    assert "more lines not shown" not in full.stdout.str()
+
+
+def test_a_huge_value_is_shortened_with_a_note(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".sqltest",
+        wide="@database :memory:\ntest t {\n    SELECT printf('%.*c', 1000000, 'v');\n}\n"
+        "expect {\n    w\n}\n",
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "-w",
+            f"+{'v' * 499}… (999,501 more characters; -vv shows the whole report)",
+            "FAILED wide.sqltest::t - expect does not match: line 1: expected 'w', got *",
+        ]
+    )
+    assert len(result.stdout.str()) < 5000
+    full = pytester.runpytest("-vv")
+    assert "+" + "v" * 1_000_000 in full.outlines

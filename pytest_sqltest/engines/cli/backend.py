@@ -111,14 +111,21 @@ class CliBackend(Backend):
             self._pool = ShellPool(self.kind, self._session_arguments, max_output)
 
     def describe(self) -> str:
-        """The binary's path, the first line of its ``--version``, the process model."""
+        """The binary's path, the first line of its ``--version``, the process model.
+
+        With ``per-worker`` a first shell is started here, so a shell that
+        cannot persist is reported before any case runs.
+        """
         with self._lock:
             if self._version is None:
                 text = self._probe("--version")
                 found = lines(trim(text or ""))
                 self._version = trim(found[0]) if found else "version unknown"
-        model = "a shell per worker" if self._pool else "a shell per case"
-        if self._pool is not None and self._pool.unavailable is not None:
+        model = "a shell per case"
+        if self._pool is not None and (session := self._pool.take()) is not None:
+            self._pool.give(session)
+            model = "a shell per worker"
+        elif self._pool is not None:
             model = f"a shell per case: {self._pool.unavailable}"
         return f"{self.binary} ({self._version}), {model}"
 
@@ -268,7 +275,7 @@ class CliDatabase(Database):
             readonly=self._readonly,
             script=script,
             label=_first_line(label),
-            cwd=os.getcwd(),
+            cwd=_working_directory(),
         )
         stdout, stderr, status = self._runner.run(job)
         raw = cli_output.raw_error(stdout, stderr, status)
@@ -280,6 +287,14 @@ class CliDatabase(Database):
         return QueryResult.success(
             cli_output.drop_mvcc_row(rows) if backend.mvcc else rows
         )
+
+
+def _working_directory() -> str:
+    """The working directory a new shell would get; empty when it was deleted."""
+    try:
+        return os.getcwd()
+    except OSError:
+        return ""
 
 
 def _first_line(text: str) -> str:

@@ -79,7 +79,7 @@ class Job:
     script: str
     #: The first line of the SQL, for timeout messages.
     label: str
-    #: The directory a shell of its own would start in.
+    #: The directory a shell of its own would start in ("" if deleted).
     cwd: str
 
 
@@ -92,6 +92,8 @@ def own_process_reason(kind: ShellKind, job: Job) -> str | None:
     """
     if kind is ShellKind.GENERIC:
         return "a generic shell"
+    if not job.cwd:
+        return "no working directory"
     if "\n" in job.db or "\r" in job.db or "\n" in job.cwd or "\r" in job.cwd:
         return "a path with a line break"
     if _PROCESS_WIDE.search(job.script):

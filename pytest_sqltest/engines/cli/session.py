@@ -88,8 +88,11 @@ class ShellSession:
     ) -> None:
         self.kind = kind
         self.max_output = max_output
-        #: The working directory the shell is in.
-        self.cwd = os.getcwd()
+        try:
+            #: The working directory the shell is in.
+            self.cwd = os.getcwd()
+        except OSError as exc:
+            raise FramingError(f"no working directory: {exc}") from None
         self._lock = threading.Lock()
         self._killed = False
         self._dir = tempfile.mkdtemp(prefix="pytest-sqltest-shell-")
@@ -135,6 +138,9 @@ class ShellSession:
         text = job_text(self.kind, job, self._script, nonce, cd=cd)
         try:
             out, err, ended = self._exchange(text, frame_end(self.marker, nonce), None)
+        except BaseException:
+            self.close()  # Ctrl-C, say: a shell left mid-job would run on alone
+            raise
         finally:
             Path(self._script).unlink(missing_ok=True)  # gone if the shell was closed
         if ended:

@@ -10,9 +10,8 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
-from urllib.parse import quote, unquote
 
 from pytest_sqltest.backend.contract import (
     Backend,
@@ -29,6 +28,7 @@ from pytest_sqltest.backend.errors import (
     Unsupported,
 )
 from pytest_sqltest.dsl.model import DatabaseKind
+from pytest_sqltest.engines.postgres.dsn import parse_dsn, redact
 
 if TYPE_CHECKING:
     import psycopg
@@ -38,33 +38,12 @@ if TYPE_CHECKING:
 _INSTALL_HINT: Final = "pip install 'pytest-sqltest[postgres]'"
 #: Declarations that ask for a brand-new database, which is all a server offers.
 _FRESH: Final = frozenset({DatabaseKind.MEMORY, DatabaseKind.TEMP})
-#: Where a password sits in a DSN, found even when libpq cannot parse the DSN.
-_PASSWORD_SPOTS: Final = (
-    re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE),
-    re.compile(r"://[^:/@\s]*:([^@\s]*)@"),
-)
 #: Without it libpq may wait minutes for a host that drops packets.
 _CONNECT_TIMEOUT: Final = 10
 #: Pauses before each attempt at the end of a session to drop what is left.
 _SWEEP_PAUSES: Final = (0.0, 1.0, 3.0)
 #: Seconds between cancel requests while an interrupted query still runs.
 _CANCEL_RETRY: Final = 0.25
-
-
-def _password_spellings(dsn: str, *known: str | None) -> set[str]:
-    """Every form in which the password could be echoed by an error text."""
-    found = {match.group(1) for spot in _PASSWORD_SPOTS for match in spot.finditer(dsn)}
-    found.update(value or "" for value in (*known, os.environ.get("PGPASSWORD")))
-    found |= {value.strip("'") for value in found} | {unquote(v) for v in found}
-    found |= {quote(value, safe="") for value in found}
-    return {value for value in found if value}
-
-
-def _redact(text: str, passwords: Iterable[str]) -> str:
-    """``text`` with every spelling of the password masked (longest first)."""
-    for password in sorted(passwords, key=len, reverse=True):
-        text = text.replace(password, "***")
-    return text
 
 
 def _unique_name(counter: Iterator[int]) -> str:
@@ -112,12 +91,7 @@ class PostgresBackend(Backend):
             raise BackendNotAvailable(
                 f"the postgres backend needs psycopg 3 ({exc}); {_INSTALL_HINT}"
             ) from exc
-        self._passwords = _password_spellings(dsn)
-        try:
-            params = psycopg.conninfo.conninfo_to_dict(dsn)
-        except psycopg.Error as exc:  # ProgrammingError before psycopg 3.3
-            raise BackendNotAvailable(f"invalid DSN: {self._redact(exc)}") from None
-        self._passwords |= _password_spellings("", str(params.get("password") or ""))
+        params, self._passwords = parse_dsn(dsn)
         self._params = params
         extras = {"client_encoding": "UTF8"}
         if "connect_timeout" not in params and "PGCONNECT_TIMEOUT" not in os.environ:
@@ -133,8 +107,9 @@ class PostgresBackend(Backend):
         )
         self._drop_thread.start()
 
-    def _redact(self, exc: BaseException) -> str:
-        return _redact(str(exc).strip(), self._passwords)
+    def _unavailable(self, message: str) -> BackendNotAvailable:
+        """The error to raise, with every spelling of the password masked."""
+        return BackendNotAvailable(redact(message, self._passwords))
 
     def _where(self) -> str:
         """``host:port/dbname`` as configured, for when no connection says better."""
@@ -153,8 +128,10 @@ class PostgresBackend(Backend):
         try:
             return psycopg.connect(target, autocommit=True)
         except psycopg.Error as exc:
-            raise BackendNotAvailable(
-                f"cannot connect to PostgreSQL at {self._where()}: {self._redact(exc)}"
+            where = self._where()
+            detail = str(exc).strip()
+            raise self._unavailable(
+                f"cannot connect to PostgreSQL at {where}: {detail}"
             ) from None
 
     def open(self, config: DatabaseConfig) -> Database:
@@ -174,7 +151,8 @@ class PostgresBackend(Backend):
             connection = self._connect(name)
         except (psycopg.Error, BackendNotAvailable) as exc:
             self._drops.put(name)
-            raise CreateDatabaseError(f"cannot create database {name}: {exc}") from exc
+            message = redact(f"cannot create database {name}: {exc}", self._passwords)
+            raise CreateDatabaseError(message) from exc
         return PostgresDatabase(connection, lambda: self._drops.put(name))
 
     def _drop(self, connection: psycopg.Connection[TupleRow], name: str) -> None:

@@ -48,6 +48,14 @@ _BINDINGS: Final = re.compile(r"Incorrect number of bindings.*uses (\d+)")
 #: an interrupt that lands between two statements, where SQLite ignores it.
 _PROGRESS_STEPS: Final = 10_000
 _INSTALL_HINT: Final = {"sqlean": "pip install 'pytest-sqltest[sqlean]'"}
+#: What the backend uses of the driver module.
+_DRIVER_API: Final = (
+    "connect",
+    "complete_statement",
+    "sqlite_version",
+    "Error",
+    "ProgrammingError",
+)
 
 
 class _Failed(Exception):
@@ -62,7 +70,11 @@ class _AllNull(dict[str, None]):
 
 
 def _load_driver(name: str) -> ModuleType:
-    """Import a DB-API module with ``sqlite3``'s interface, lazily."""
+    """Import a DB-API module with ``sqlite3``'s interface, lazily.
+
+    :raises BackendNotAvailable: when it cannot be imported, or lacks a
+        piece the backend uses (checked here, not at the first case).
+    """
     try:
         module = importlib.import_module(name)
     except ImportError as exc:
@@ -70,6 +82,12 @@ def _load_driver(name: str) -> ModuleType:
         raise BackendNotAvailable(
             f"the sqlite backend cannot import {name!r} ({exc}); {hint}"
         ) from exc
+    missing = [attr for attr in _DRIVER_API if not hasattr(module, attr)]
+    if missing:
+        raise BackendNotAvailable(
+            f"{name!r} is not a DB-API module with sqlite3's interface: it has "
+            f"no {', '.join(missing)} (use sqlite3, or sqlean)"
+        )
     extensions = getattr(module, "extensions", None)
     if extensions is not None and not any(k.startswith("SQLEAN_") for k in os.environ):
         # sqlean reads its extension switches from the environment at connect

@@ -1,1 +1,1 @@
-"""``--sql-backend=turso``: the Turso engine in-process (pyturso)."""
+"""``--sql-backend=turso``: the Turso engine through pyturso, in a child process."""

@@ -1,10 +1,18 @@
-"""The ``turso`` backend: Turso's engine in-process, through its Python binding."""
+"""The ``turso`` backend: Turso's engine through its Python binding, pyturso.
+
+The engine runs in a child process (:mod:`.child`) that the backend talks
+to over the bridge protocol, because a Rust panic in the engine aborts the
+whole interpreter (``Fatal Python error: Aborted``): in a child, it fails
+the one case that was running and the next case gets a new process. The
+child runs :class:`InProcessTursoBackend`, which is also usable directly.
+"""
 
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -26,6 +34,7 @@ from pytest_sqltest.backend.errors import (
     QueryTimeout,
 )
 from pytest_sqltest.dsl.model import Condition
+from pytest_sqltest.engines.bridge.backend import START_TIMEOUT, BridgeBackend
 from pytest_sqltest.engines.turso.execute import (
     Interrupted,
     NativeConnection,
@@ -76,7 +85,57 @@ def _version(native: ModuleType) -> str:
 
 
 class TursoBackend(Backend):
-    """Runs cases on Turso through ``pyturso``, behaving like the ``rust`` backend."""
+    """Runs cases on Turso through ``pyturso`` in a child process.
+
+    Behaves like the reference's ``rust`` backend. One child serves case
+    after case; a child that dies (an engine abort, or a time limit, which
+    kills it) fails only its case, and the next case starts a new one.
+
+    :param mvcc: switch every new database to MVCC (``--sql-mvcc``).
+    :param start_timeout: seconds a child may take to start, open or close.
+    :raises BackendNotAvailable: when pyturso is missing or the child does
+        not start.
+    """
+
+    name = "turso"
+    profile = "rust"
+    capabilities = ALL_CAPABILITIES
+    supports_snapshots = True
+
+    def __init__(
+        self, mvcc: bool = False, *, start_timeout: float = START_TIMEOUT
+    ) -> None:
+        self.mvcc = mvcc
+        self.conditions = frozenset({Condition.MVCC}) if mvcc else frozenset()
+        # Imported here too, so a missing binding says how to install it.
+        self._version = _version(_load_native())
+        command = [sys.executable, "-m", "pytest_sqltest.engines.turso.child"]
+        if mvcc:
+            command.append("--mvcc")
+        # The child switches databases to MVCC itself, with this module's
+        # message for a failure; the bridge is not asked to.
+        self._children = BridgeBackend(command, start_timeout=start_timeout)
+
+    def open(self, config: DatabaseConfig) -> Database:
+        """Open ``config``'s database in a child process."""
+        return self._children.open(config)
+
+    def describe(self) -> str:
+        """Engine and binding, e.g. ``turso 0.8.3 (pyturso)``."""
+        return f"turso {self._version} (pyturso)"
+
+    def close(self) -> None:
+        """Stop the child processes."""
+        self._children.close()
+
+
+class InProcessTursoBackend(Backend):
+    """Runs cases on Turso through ``pyturso`` in this process.
+
+    Behaves like the reference's ``rust`` backend. Faster than
+    :class:`TursoBackend` by a pipe round trip per call, but an engine
+    abort ends the interpreter; :mod:`.child` runs it on the other side.
+    """
 
     name = "turso"
     profile = "rust"

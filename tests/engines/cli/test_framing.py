@@ -39,6 +39,7 @@ def job(script: str = "SELECT 1;", db: str = ":memory:", **extra: object) -> Job
         (SQLITE, job(), None),
         (TURSO, job(), None),
         (GENERIC, job(), "a generic shell"),
+        (SQLITE, job(cwd=""), "no working directory"),
         (SQLITE, job(".headers on\nSELECT 1;"), None),
         (SQLITE, job("  .schema t\n.tables\n.dbconfig dqs_dml on"), None),
         (SQLITE, job(".mode csv\n.nullvalue N\n.separator ,"), None),

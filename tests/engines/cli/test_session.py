@@ -7,6 +7,7 @@ scripts that try to leave state behind for the next case.
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import tempfile
@@ -247,3 +248,14 @@ def test_a_failing_open_reads_as_in_a_shell_of_its_own(sqlite_pair, tmp_path) ->
         results.append(database.execute("SELECT 1;\nSELECT * FROM t;"))
     assert results[0] == results[1]
     assert "unable to open database" in (results[0].error or "")
+
+
+def test_ctrl_c_in_the_middle_of_a_script_kills_the_shell() -> None:
+    backend = CliBackend(require_binary("sqlite3"))
+    before = children_of_this_process()
+    database = memory(backend)
+    threading.Timer(0.3, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        database.execute(ENDLESS)
+    assert not any(alive(pid) for pid in children_of_this_process() - before)
+    backend.close()

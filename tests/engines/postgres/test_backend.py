@@ -21,10 +21,9 @@ from pytest_sqltest.backend.errors import (
 from pytest_sqltest.dsl.model import DatabaseKind
 from pytest_sqltest.engines.postgres.backend import (
     PostgresBackend,
-    _password_spellings,
-    _redact,
     _unique_name,
 )
+from pytest_sqltest.engines.postgres.dsn import password_spellings, redact
 
 MEMORY = DatabaseConfig(kind=DatabaseKind.MEMORY, path=None)
 
@@ -195,15 +194,15 @@ def test_names_are_unique_short_and_name_the_worker(monkeypatch):
     ],
 )
 def test_every_spelling_of_the_password_is_redacted(dsn, password):
-    spellings = _password_spellings(dsn)
+    spellings = password_spellings(dsn)
     text = f"{dsn} | {password} | {password!r}"
-    assert password not in _redact(text, spellings)
-    assert "s3cr" not in _redact(dsn, spellings)
+    assert password not in redact(text, spellings)
+    assert "s3cr" not in redact(dsn, spellings)
 
 
 def test_pgpassword_is_redacted_too(monkeypatch):
     monkeypatch.setenv("PGPASSWORD", "from-env")
-    assert _redact("x from-env y", _password_spellings("")) == "x *** y"
+    assert redact("x from-env y", password_spellings("")) == "x *** y"
 
 
 def test_a_missing_driver_says_how_to_install_it(monkeypatch):

@@ -21,6 +21,7 @@ import pytest
 
 from pytest_sqltest.backend.contract import (
     ALL_CAPABILITIES,
+    Backend,
     Database,
     DatabaseConfig,
     QueryResult,
@@ -31,7 +32,7 @@ from pytest_sqltest.backend.errors import (
     QueryTimeout,
 )
 from pytest_sqltest.dsl.model import Condition, DatabaseKind
-from pytest_sqltest.engines.turso.backend import TursoBackend
+from pytest_sqltest.engines.turso.backend import InProcessTursoBackend, TursoBackend
 from pytest_sqltest.engines.turso.execute import SqlFailure, StepCodes, run_script
 
 ENDLESS = (
@@ -41,13 +42,25 @@ ENDLESS = (
 MEMORY = DatabaseConfig(kind=DatabaseKind.MEMORY, path=None)
 
 
-@pytest.fixture
-def backend() -> TursoBackend:
-    return TursoBackend()
+@pytest.fixture(scope="module")
+def child_backend() -> Iterator[TursoBackend]:
+    backend = TursoBackend()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(params=["in-process", "child"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The engine in this process, and behind the child process: same answers."""
+    if request.param == "child":
+        child = request.getfixturevalue("child_backend")
+        assert isinstance(child, TursoBackend)
+        return child
+    return InProcessTursoBackend()
 
 
 @pytest.fixture
-def db(backend: TursoBackend) -> Iterator[Database]:
+def db(backend: Backend) -> Iterator[Database]:
     database = backend.open(MEMORY)
     yield database
     database.close()
@@ -61,12 +74,11 @@ def rows(result: QueryResult) -> list[list[str]]:
 # -- the backend object ------------------------------------------------------
 
 
-def test_backend_attributes(backend: TursoBackend) -> None:
+def test_backend_attributes(backend: Backend) -> None:
     assert backend.name == "turso"
     assert backend.profile == "rust"
     assert backend.capabilities == ALL_CAPABILITIES
     assert backend.conditions == frozenset()
-    assert TursoBackend(mvcc=True).conditions == {Condition.MVCC}
     assert backend.supports_snapshots
     version = importlib.metadata.version("pyturso")
     assert backend.describe() == f"turso {version} (pyturso)"
@@ -74,8 +86,9 @@ def test_backend_attributes(backend: TursoBackend) -> None:
 
 def test_missing_binding_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "turso._turso", None)  # makes the import fail
-    with pytest.raises(BackendNotAvailable, match=r"pytest-sqltest\[turso\]"):
-        TursoBackend()
+    for backend in (TursoBackend, InProcessTursoBackend):
+        with pytest.raises(BackendNotAvailable, match=r"pytest-sqltest\[turso\]"):
+            backend()
 
 
 @pytest.mark.parametrize(
@@ -183,7 +196,7 @@ def make_fixture(path: Path) -> bytes:
 
 @pytest.mark.parametrize("name", ["plain.db", "with space.db", "odd?name#1%.db"])
 def test_readonly_file_is_never_modified(
-    backend: TursoBackend,
+    backend: Backend,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     name: str,
@@ -208,9 +221,7 @@ def test_readonly_file_is_never_modified(
     assert list(scratch.iterdir()) == []  # the copy is gone
 
 
-def test_missing_readonly_file_is_an_error(
-    backend: TursoBackend, tmp_path: Path
-) -> None:
+def test_missing_readonly_file_is_an_error(backend: Backend, tmp_path: Path) -> None:
     path = tmp_path / "missing.db"
     config = DatabaseConfig(
         kind=DatabaseKind.PATH, path=path, readonly=True, declared="missing.db"
@@ -220,9 +231,7 @@ def test_missing_readonly_file_is_an_error(
     assert not path.exists()
 
 
-def test_not_a_database_is_a_create_error(
-    backend: TursoBackend, tmp_path: Path
-) -> None:
+def test_not_a_database_is_a_create_error(backend: Backend, tmp_path: Path) -> None:
     path = tmp_path / "junk.db"
     path.write_text("this is not a database file, just some text" * 100)
     config = DatabaseConfig(kind=DatabaseKind.PATH, path=path, declared="junk.db")
@@ -231,7 +240,7 @@ def test_not_a_database_is_a_create_error(
 
 
 def test_writes_reach_the_file_for_sqlite_to_read(
-    backend: TursoBackend, tmp_path: Path
+    backend: Backend, tmp_path: Path
 ) -> None:
     path = tmp_path / "w.db"
     make_fixture(path)
@@ -244,12 +253,29 @@ def test_writes_reach_the_file_for_sqlite_to_read(
     con.close()
 
 
+@pytest.fixture(params=["in-process", "child"])
+def mvcc_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    backend: Backend
+    if request.param == "child":
+        backend = TursoBackend(mvcc=True)
+    else:
+        backend = InProcessTursoBackend(mvcc=True)
+    yield backend
+    backend.close()
+
+
+def test_mvcc_is_a_condition(mvcc_backend: Backend) -> None:
+    assert mvcc_backend.conditions == {Condition.MVCC}
+
+
 @pytest.mark.parametrize("kind", [DatabaseKind.MEMORY, DatabaseKind.TEMP])
-def test_mvcc_mode_on_new_databases(tmp_path: Path, kind: DatabaseKind) -> None:
+def test_mvcc_mode_on_new_databases(
+    mvcc_backend: Backend, tmp_path: Path, kind: DatabaseKind
+) -> None:
     path = tmp_path / "m.db" if kind is DatabaseKind.TEMP else None
     if path is not None:
         path.touch()
-    database = TursoBackend(mvcc=True).open(DatabaseConfig(kind=kind, path=path))
+    database = mvcc_backend.open(DatabaseConfig(kind=kind, path=path))
     assert rows(database.execute("PRAGMA journal_mode;")) == [["mvcc"]]
     assert rows(
         database.execute("CREATE TABLE t(a); INSERT INTO t VALUES (1);SELECT a FROM t;")
@@ -257,11 +283,13 @@ def test_mvcc_mode_on_new_databases(tmp_path: Path, kind: DatabaseKind) -> None:
     database.close()
 
 
-def test_mvcc_mode_leaves_readonly_databases_alone(tmp_path: Path) -> None:
+def test_mvcc_mode_leaves_readonly_databases_alone(
+    mvcc_backend: Backend, tmp_path: Path
+) -> None:
     path = tmp_path / "r.db"
     make_fixture(path)
     config = DatabaseConfig(kind=DatabaseKind.PATH, path=path, readonly=True)
-    database = TursoBackend(mvcc=True).open(config)
+    database = mvcc_backend.open(config)
     assert rows(database.execute("PRAGMA journal_mode;")) != [["mvcc"]]
     database.close()
 
@@ -269,11 +297,26 @@ def test_mvcc_mode_leaves_readonly_databases_alone(tmp_path: Path) -> None:
 # -- interrupts --------------------------------------------------------------
 
 
-def test_timeout_names_the_running_statement(db: Database) -> None:
-    threading.Timer(0.5, db.interrupt).start()
+def test_timeout_names_the_running_statement() -> None:
+    database = InProcessTursoBackend().open(MEMORY)
+    threading.Timer(0.5, database.interrupt).start()
     with pytest.raises(QueryTimeout) as info:
-        db.execute("SELECT 1;\n" + ENDLESS)
+        database.execute("SELECT 1;\n" + ENDLESS)
     assert info.value.statement == ENDLESS
+    database.close()
+
+
+def test_a_timeout_in_a_child_kills_it_and_the_next_case_gets_a_new_one(
+    child_backend: TursoBackend,
+) -> None:
+    database = child_backend.open(MEMORY)
+    threading.Timer(0.5, database.interrupt).start()
+    with pytest.raises(QueryTimeout):
+        database.execute(ENDLESS)
+    database.close()
+    database = child_backend.open(MEMORY)
+    assert rows(database.execute("SELECT 1;")) == [["1"]]
+    database.close()
 
 
 def test_an_interrupt_reaches_statements_that_start_later() -> None:

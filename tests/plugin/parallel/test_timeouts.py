@@ -122,16 +122,22 @@ RUN_LIMIT = 60.0
 
 
 def backend_options(backend: str) -> tuple[tuple[str, ...], str | None]:
-    """The options that select ``backend`` and the shell's command name."""
+    """The options that select ``backend`` and the shell's command name.
+
+    ``cli-per-case`` starts a shell for every script; ``cli-per-worker``
+    keeps one per worker, which a time limit must kill and replace.
+    """
     if backend == "sqlite":
         return (), None
     binary = require_binary("sqlite3")
-    return ("--sql-backend=cli", f"--sql-binary={binary}"), Path(binary).name[:15]
+    process = backend.removeprefix("cli-")
+    options = ("--sql-backend=cli", f"--sql-binary={binary}")
+    return (*options, f"--sql-cli-process={process}"), Path(binary).name[:15]
 
 
 @pytest.mark.parametrize("workers", sorted(WORKERS))
 @pytest.mark.parametrize("limit", sorted(LIMITS))
-@pytest.mark.parametrize("backend", ["sqlite", "cli"])
+@pytest.mark.parametrize("backend", ["sqlite", "cli-per-case", "cli-per-worker"])
 def test_hanging_case_is_stopped(
     backend: str, limit: str, workers: str, tmp_path: Path
 ) -> None:

@@ -48,7 +48,9 @@ def _backend(name: str) -> Backend:
         pytest.importorskip("sqlean", reason="needs sqlean-py (the dev extra)")
         return Backend(name, ("--sql-sqlite-module=sqlean",))
     sqlite3 = require_binary("sqlite3")
-    return Backend(name, ("--sql-backend=cli", f"--sql-binary={sqlite3}"))
+    # cli-per-case / cli-per-worker: a shell per script, or one per worker.
+    process = f"--sql-cli-process={name.removeprefix('cli-')}"
+    return Backend(name, ("--sql-backend=cli", f"--sql-binary={sqlite3}", process))
 
 
 def corpus_run(
@@ -78,7 +80,7 @@ def corpus_run(
     return run
 
 
-@pytest.fixture(scope="module", params=["sqlite", "cli"])
+@pytest.fixture(scope="module", params=["sqlite", "cli-per-case", "cli-per-worker"])
 def backend(request: pytest.FixtureRequest) -> Backend:
     return _backend(request.param)
 
@@ -146,3 +148,16 @@ def test_auto_workers_match_serial(
     assert workers is not None and workers >= 1, parallel.tail()
     check_distributed(parallel, workers=workers, by_file=False)
     check_same_outcomes(serial, parallel)
+
+
+def test_shell_per_worker_matches_shell_per_case(tmp_path: Path) -> None:
+    """A persistent shell gives every case the outcome a shell of its own gives.
+
+    With the comparisons above (each model against itself under ``-n 2``),
+    this makes every per-worker outcome, serial or parallel, the reference's.
+    """
+    per_case, per_worker = (
+        corpus_run(tmp_path, _backend(name), "serial", "-n", "0")
+        for name in ("cli-per-case", "cli-per-worker")
+    )
+    check_same_outcomes(per_case, per_worker)
