@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -171,6 +172,17 @@ def parse_answer(line: bytes, request_id: int, *, rows: bool) -> QueryResult:
     return QueryResult.success(table)
 
 
+def _abandon(proc: subprocess.Popen[bytes], directory: str) -> None:
+    """Kill an unreaped bridge's group and remove its directory."""
+    if proc.returncode is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 class Channel:
     """A bridge process in its own session, asked one request at a time.
 
@@ -200,6 +212,9 @@ class Channel:
         except OSError as exc:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             raise ChannelClosed(f"cannot start {self.command[0]!r}: {exc}") from exc
+        # A channel nobody shut down still goes, with its directory, when it
+        # is collected or the interpreter exits.
+        self._cleanup = weakref.finalize(self, _abandon, self._proc, self._tmpdir)
         pipes = (self._proc.stdin, self._proc.stdout, self._proc.stderr)
         self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
         for fd in (self._in, self._out, self._err):
@@ -254,7 +269,7 @@ class Channel:
         for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
             if pipe is not None:
                 pipe.close()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        self._cleanup()
         if not exited:
             return "the bridge did not exit by itself and was killed"
         if status < 0:

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ from pytest_sqltest.engines.cli.output import ShellKind
 #: Seconds a new shell may take to answer its handshake.
 START_TIMEOUT: Final = 10.0
 _CHUNK: Final = 64 * 1024
+#: Longest single wait, in seconds, so that a Ctrl-C handled on another
+#: thread is noticed by the thread waiting for the shell.
+_POLL: Final = 0.25
 
 
 class OutputTooLarge(Exception):
@@ -112,6 +116,9 @@ class ShellSession:
         except OSError as exc:
             self._remove_dir()
             raise FramingError(f"cannot run {args[0]}: {exc}") from exc
+        # A session nobody closed still goes, with its directory, when it is
+        # collected or the interpreter exits.
+        self._cleanup = weakref.finalize(self, _abandon, self._proc, self._dir)
         pipes = (self._proc.stdin, self._proc.stdout, self._proc.stderr)
         self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
         for fd in (self._in, self._out, self._err):
@@ -173,7 +180,7 @@ class ShellSession:
         for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
             if pipe is not None:
                 pipe.close()
-        self._remove_dir()
+        self._cleanup()
         return status
 
     def _remove_dir(self) -> None:
@@ -241,10 +248,10 @@ class ShellSession:
             while not all(streams[fd].seek(end) for fd, end in wanted.items()):
                 if len(open_fds) < 2 or self._killed:
                     return self._ended(streams)
-                wait = None if deadline is None else deadline - time.monotonic()
-                if wait is not None and wait <= 0:
+                wait = _POLL if deadline is None else deadline - time.monotonic()
+                if wait <= 0:
                     raise FramingError(f"the shell did not answer within {timeout:g}s")
-                for key, _ in selector.select(wait):
+                for key, _ in selector.select(min(wait, _POLL)):
                     if key.fd == self._in:
                         pending = self._write(selector, pending)
                         continue
@@ -293,6 +300,17 @@ class ShellSession:
         if not pending:
             selector.unregister(self._in)
         return pending
+
+
+def _abandon(proc: subprocess.Popen[bytes], directory: str) -> None:
+    """Kill an unreaped shell's group and remove its directory."""
+    if proc.returncode is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 class ShellPool:

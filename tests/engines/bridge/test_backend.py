@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shlex
 import tempfile
@@ -199,4 +200,17 @@ def test_a_killed_bridge_leaves_no_temporary_files(tmp_path, monkeypatch) -> Non
     database.close()
     backend.close()
     assert not private.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backend_nobody_closed_leaves_nothing_behind(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    backend = BridgeBackend(SQLITE3)
+    database = backend.open(MEMORY)
+    assert database.execute("SELECT 1").rows == (("1",),)
+    database.close()
+    bridges = bridge_processes(SQLITE3)
+    del backend, database
+    gc.collect()
+    assert not bridge_processes(SQLITE3) & bridges
     assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ scripts that try to leave state behind for the next case.
 
 from __future__ import annotations
 
-import _thread
+import gc
 import os
 import signal
 import tempfile
@@ -254,8 +254,22 @@ def test_ctrl_c_in_the_middle_of_a_script_kills_the_shell() -> None:
     backend = CliBackend(require_binary("sqlite3"))
     before = children_of_this_process()
     database = memory(backend)
-    threading.Timer(0.3, _thread.interrupt_main).start()
+    main = threading.main_thread().ident
+    assert main is not None
+    threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT)).start()
     with pytest.raises(KeyboardInterrupt):
         database.execute(ENDLESS)
     assert not any(alive(pid) for pid in children_of_this_process() - before)
     backend.close()
+
+
+def test_a_backend_nobody_closed_leaves_nothing_behind(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    backend = CliBackend(require_binary("sqlite3"))
+    before = children_of_this_process()
+    assert run(backend, "SELECT 1;").rows == (("1",),)
+    (shell,) = children_of_this_process() - before
+    del backend
+    gc.collect()
+    assert not alive(shell)
+    assert list(tmp_path.iterdir()) == []
