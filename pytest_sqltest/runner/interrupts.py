@@ -124,7 +124,7 @@ class Guard:
 
     def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
         """Between queries and at a second Ctrl-C, raise; else note it."""
-        if self._stop is None or self._interrupted:
+        if _current is not self or self._interrupted:
             raise KeyboardInterrupt
         self._interrupted = True
         if not self._watched:

@@ -205,11 +205,13 @@ def test_a_killed_bridge_leaves_no_temporary_files(tmp_path, monkeypatch) -> Non
 
 def test_a_backend_nobody_closed_leaves_nothing_behind(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    others = bridge_processes(SQLITE3)
     backend = BridgeBackend(SQLITE3)
     database = backend.open(MEMORY)
     assert database.execute("SELECT 1").rows == (("1",),)
     database.close()
-    bridges = bridge_processes(SQLITE3)
+    bridges = bridge_processes(SQLITE3) - others
+    assert len(bridges) == 1
     del backend, database
     gc.collect()
     assert not bridge_processes(SQLITE3) & bridges
