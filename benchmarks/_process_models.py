@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import statistics
 import sys
@@ -128,7 +127,7 @@ def figure_bridge(bench: Bench) -> Figure:
         },
         bench.rounds,
     )
-    where = os.path.relpath(path, bench.corpus)
+    where = BRIDGE_FOLDER.as_posix() if path == folder else "the whole corpus"
     bench.notes.append(f"bridge: the reference Python bridge (sqlite3) over {where}")
     return Figure(
         "bridge",

@@ -220,6 +220,11 @@ class Channel:
         for fd in (self._in, self._out, self._err):
             os.set_blocking(fd, False)
         self._readable = {self._out, self._err}
+        # One selector for the channel's life: a request is a round trip of
+        # a fraction of a millisecond, too short to build one each time.
+        self._selector = selectors.DefaultSelector()
+        for fd in self._readable:
+            self._selector.register(fd, selectors.EVENT_READ)
 
     def read_line(self, timeout: float | None) -> bytes:
         """The next stdout line, without its newline."""
@@ -269,6 +274,7 @@ class Channel:
         for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
             if pipe is not None:
                 pipe.close()
+        self._selector.close()
         self._cleanup()
         if not exited:
             return "the bridge did not exit by itself and was killed"
@@ -308,12 +314,12 @@ class Channel:
     def _exchange(self, data: bytes, timeout: float | None) -> bytes:
         """Write ``data`` and read until stdout holds a whole line."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        pending = memoryview(data)
-        with selectors.DefaultSelector() as selector:
-            for fd in self._readable:
-                selector.register(fd, selectors.EVENT_READ)
-            if pending:
-                selector.register(self._in, selectors.EVENT_WRITE)
+        selector = self._selector
+        # Most requests fit in the pipe at once: no need to wait to write.
+        pending = self._write(memoryview(data)) if data else memoryview(b"")
+        if pending:
+            selector.register(self._in, selectors.EVENT_WRITE)
+        try:
             scanned = 0  # a long line is searched for its end only once
             while (end := self._stdout.find(b"\n", scanned)) < 0:
                 scanned = len(self._stdout)
@@ -328,6 +334,9 @@ class Channel:
                     raise ChannelClosed(f"no answer within {timeout:g}s")
                 for key, _ in selector.select(min(wait, _POLL)):
                     pending = self._ready(selector, key.fd, pending)
+        finally:
+            if pending:
+                selector.unregister(self._in)
         line = bytes(self._stdout[:end])
         del self._stdout[: end + 1]
         self._read_ready_stdout()
@@ -359,17 +368,21 @@ class Channel:
             f"the bridge closed its output after a partial line {_quote(self._stdout)}"
         )
 
+    def _write(self, pending: memoryview) -> memoryview:
+        """Write what the pipe takes now; return the rest."""
+        try:
+            return pending[os.write(self._in, pending[:_CHUNK]) :]
+        except BlockingIOError:
+            return pending
+        except BrokenPipeError:
+            return pending[:0]  # the closed stdout will tell the story
+
     def _ready(
         self, selector: selectors.BaseSelector, fd: int, pending: memoryview
     ) -> memoryview:
         """Serve one ready pipe; return what is still to be written."""
         if fd == self._in:
-            try:
-                pending = pending[os.write(fd, pending[:_CHUNK]) :]
-            except BlockingIOError:
-                return pending
-            except BrokenPipeError:
-                pending = pending[:0]  # the closed stdout will tell the story
+            pending = self._write(pending)
             if not pending:
                 selector.unregister(fd)
             return pending

@@ -123,6 +123,13 @@ class ShellSession:
         self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
         for fd in (self._in, self._out, self._err):
             os.set_blocking(fd, False)
+        # One selector for the shell's life: a job takes a fraction of a
+        # millisecond, too short to build one each time.
+        self._selector = selectors.DefaultSelector()
+        for fd in (self._out, self._err):
+            self._selector.register(fd, selectors.EVENT_READ)
+        #: Whether stdout or stderr reached its end: the shell is ending.
+        self._output_ended = False
         try:
             self.marker = self._handshake(start_timeout)
         except BaseException:
@@ -180,6 +187,7 @@ class ShellSession:
         for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
             if pipe is not None:
                 pipe.close()
+        self._selector.close()
         self._cleanup()
         return status
 
@@ -239,32 +247,37 @@ class ShellSession:
         wanted = dict(zip((self._out, self._err), ends, strict=True))
         cap = self.max_output + 4096
         deadline = None if timeout is None else time.monotonic() + timeout
-        pending = memoryview(text)
-        open_fds = {self._out, self._err}
-        with selectors.DefaultSelector() as selector:
-            for fd in open_fds:
-                selector.register(fd, selectors.EVENT_READ)
+        selector = self._selector
+        # A job's lines fit in the pipe at once: no need to wait to write.
+        pending = self._write(memoryview(text))
+        if pending:
             selector.register(self._in, selectors.EVENT_WRITE)
+        try:
             while not all(streams[fd].seek(end) for fd, end in wanted.items()):
-                if len(open_fds) < 2 or self._killed:
+                if self._output_ended or self._killed:
                     return self._ended(streams)
                 wait = _POLL if deadline is None else deadline - time.monotonic()
                 if wait <= 0:
                     raise FramingError(f"the shell did not answer within {timeout:g}s")
                 for key, _ in selector.select(min(wait, _POLL)):
                     if key.fd == self._in:
-                        pending = self._write(selector, pending)
+                        pending = self._write(pending)
+                        if not pending:
+                            selector.unregister(self._in)
                         continue
                     chunk = self._read(key.fd)
                     if chunk is None:
                         continue
                     if not chunk:
-                        open_fds.discard(key.fd)
+                        self._output_ended = True
                         selector.unregister(key.fd)
                     streams[key.fd].data += chunk
                     if len(streams[key.fd].data) > cap:
                         self.close()
                         raise OutputTooLarge
+        finally:
+            if pending and selector.get_map() is not None:
+                selector.unregister(self._in)
         return bytes(streams[self._out].data), bytes(streams[self._err].data), False
 
     def _ended(self, streams: dict[int, _Buffer]) -> tuple[bytes, bytes, bool]:
@@ -288,18 +301,14 @@ class ShellSession:
         except BlockingIOError:
             return None
 
-    def _write(
-        self, selector: selectors.BaseSelector, pending: memoryview
-    ) -> memoryview:
+    def _write(self, pending: memoryview) -> memoryview:
+        """Write what the pipe takes now; return the rest."""
         try:
-            pending = pending[os.write(self._in, pending[:_CHUNK]) :]
+            return pending[os.write(self._in, pending[:_CHUNK]) :]
         except BlockingIOError:
             return pending
         except BrokenPipeError:
-            pending = pending[:0]  # the shell left; its closed output says so
-        if not pending:
-            selector.unregister(self._in)
-        return pending
+            return pending[:0]  # the shell left; its closed output says so
 
 
 def _abandon(proc: subprocess.Popen[bytes], directory: str) -> None:
