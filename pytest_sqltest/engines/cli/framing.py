@@ -10,8 +10,9 @@ A persistent shell gets each job as a few lines on its standard input:
 4. ``.read`` the script from a file, so the shell reads it to its end of
    file exactly as a shell of its own reads its standard input (an
    unterminated statement or string is run, or reported, right there);
-5. open a fresh in-memory database, which closes the job's database as a
-   process exit would;
+5. for a file database, open a fresh in-memory database, which closes the
+   file as a process exit would (an in-memory database is simply replaced
+   by the next job's ``.open``);
 6. a marker on stderr, then one on stdout: the end of the job.
 
 Markers carry a random nonce drawn for each job after its SQL was written,
@@ -160,9 +161,12 @@ def job_text(
         _open_line(kind, job.db, job.readonly),
         *_markers(kind, nonce + "a"),
         f".read {_quote(kind, script_path)}",
-        ".open :memory:",
-        *_markers(kind, nonce + "b"),
     ]
+    if job.db != ":memory:":
+        # Release the file now, as an exiting shell would: the runner may
+        # check or delete it before the next job's .open replaces it.
+        text.append(".open :memory:")
+    text += _markers(kind, nonce + "b")
     return ("\n".join(text) + "\n").encode()
 
 

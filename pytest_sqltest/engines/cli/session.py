@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from pytest_sqltest.backend.errors import BackendError
 from pytest_sqltest.engines.cli.framing import (
     Frame,
     FramingError,
@@ -358,7 +359,7 @@ class ShellPool:
             return ShellSession(
                 self._arguments(), self.kind, self._max_output, self._start_timeout
             )
-        except FramingError as exc:
+        except (FramingError, BackendError) as exc:  # e.g. no usable --help
             with self._lock:
                 self.unavailable = str(exc)
             return None

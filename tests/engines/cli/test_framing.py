@@ -112,6 +112,13 @@ def test_engine_shell_job_text_is_plain() -> None:
     ]
 
 
+def test_only_a_file_database_is_released_at_the_end() -> None:
+    """An in-memory database needs no closing: the next .open replaces it."""
+    text = job_text(TURSO, job(), "/t/job.sql", "N", cd=False).decode()
+    assert text.splitlines()[0] == ".open :memory:"
+    assert text.count(".open") == 1
+
+
 def test_nonces_differ_and_are_one_word() -> None:
     nonces = {new_nonce() for _ in range(100)}
     assert len(nonces) == 100
