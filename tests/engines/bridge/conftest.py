@@ -19,6 +19,7 @@ PIDS = os.environ["BAD_BRIDGE_PIDS"]
 open(os.path.join(PIDS, f"{os.getpid()}.pid"), "w").close()
 HELLO = os.environ.get("BAD_BRIDGE_HELLO", "")
 OPEN = os.environ.get("BAD_BRIDGE_OPEN", "")
+DEPTH = int(os.environ["BAD_BRIDGE_DEPTH"])
 
 
 def say(message):
@@ -34,7 +35,7 @@ elif HELLO == "garbage":
 elif HELLO == "silent":
     time.sleep(3600)
 elif HELLO == "nested":
-    print('{"type": "hello", "protocol": 1, "x": ' + "[" * 1000 + "]" * 1000 + "}")
+    print('{"type": "hello", "protocol": 1, "x": ' + "[" * DEPTH + "]" * DEPTH + "}")
     sys.stdout.flush()
 else:
     say({"type": "hello", "protocol": int(HELLO or 1), "name": "bad",
@@ -74,7 +75,7 @@ for line in sys.stdin:
         sys.stdout.flush()
         time.sleep(3600)
     elif "'nested'" in sql:
-        deep = "[" * 1000 + "]" * 1000
+        deep = "[" * DEPTH + "]" * DEPTH
         sys.stdout.write('{"id": %d, "rows": %s}\n' % (request["id"], deep))
         sys.stdout.flush()
     elif "'extra'" in sql:
@@ -124,6 +125,9 @@ def bad_bridge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     pids = tmp_path / "pids"
     pids.mkdir()
     monkeypatch.setenv("BAD_BRIDGE_PIDS", str(pids))
+    # Deeper than the recursion limit of the process that decodes the answers
+    # (pytester runs inline, and other tests, e.g. hypothesis, may raise it).
+    monkeypatch.setenv("BAD_BRIDGE_DEPTH", str(sys.getrecursionlimit() + 100))
     yield shlex.join([sys.executable, str(script)])
     started = [int(path.stem) for path in pids.glob("*.pid")]
     assert started, "the bad bridge never ran"
