@@ -202,7 +202,7 @@ class Gatherer:
             # Setup and teardown failures, and xdist's reports of a crashed
             # worker, are errors, as pytest and JUnit count them.
             if case.outcome not in _FAILURES:
-                case.outcome, case.reason = Outcome.ERROR, report.longreprtext
+                case.outcome, case.reason = Outcome.ERROR, _failure_text(report)
         elif report.skipped:
             case.outcome, case.reason = Outcome.SKIPPED, _reason(report)
         if report.when not in ("setup", "call"):
@@ -243,4 +243,16 @@ def _reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     if report.skipped and isinstance(longrepr, tuple):
         return longrepr[2].removeprefix("Skipped: ")
+    return _failure_text(report)
+
+
+def _failure_text(report: pytest.TestReport) -> str:
+    """The failure's report text, or its crash message when that is all.
+
+    Under ``--tb=line`` a failure's report prints nothing of its own (pytest
+    prints the crash line), so the crash message is the reason.
+    """
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if not report.longreprtext.strip() and crash is not None:
+        return str(crash.message)
     return report.longreprtext

@@ -139,6 +139,20 @@ def test_every_outcome_and_the_junit_counts(suite: pytest.Pytester) -> None:
     assert document["summary"]["total"] == 8
 
 
+@pytest.mark.parametrize("tb", ["auto", "line", "short", "no"])
+def test_every_traceback_style_gives_failures_a_reason(
+    suite: pytest.Pytester, tb: str
+) -> None:
+    (suite.path / "suite" / "bad.sqltest").unlink()
+    (suite.path / "suite" / "latin.sqltest").unlink()
+    suite.runpytest("suite", "--sql-report-json=report.json", f"--tb={tb}")
+    results = _by_name(_report(suite.path / "report.json"))
+    # The diff, or under --tb=line the one-line crash message.
+    reason = results["fails"]["reason"]
+    assert "-1\n+2" in reason or "expected '1', got '2'" in reason, reason
+    assert "setup 'broken' failed" in results["cannot-set-up"]["reason"]
+
+
 def _drop_python_test(document: dict[str, Any]) -> dict[str, Any]:
     """The summary as JUnit sees it when one passing Python test ran too."""
     summary = dict(document["summary"])
