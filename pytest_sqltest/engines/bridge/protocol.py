@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
-import shutil
 import signal
-import subprocess
 import tempfile
-import threading
 import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -26,6 +21,7 @@ from typing import Any, Final
 from pytest_sqltest.backend.contract import QueryResult
 from pytest_sqltest.backend.errors import Unsupported
 from pytest_sqltest.dsl.model import Capability, Condition
+from pytest_sqltest.engines._child import PipedChild
 
 #: The protocol version this runner speaks.
 PROTOCOL_VERSION: Final = 1
@@ -35,7 +31,6 @@ PROFILES: Final = ("rust", "cli", "js", "pg")
 MAX_LINE: Final = 64 * 1024 * 1024
 #: Bytes of stderr kept for messages: the end is what explains a crash.
 STDERR_TAIL: Final = 4096
-_CHUNK: Final = 64 * 1024
 #: How often a wait looks at the kill flag, in seconds.
 _POLL: Final = 0.1
 
@@ -172,17 +167,6 @@ def parse_answer(line: bytes, request_id: int, *, rows: bool) -> QueryResult:
     return QueryResult.success(table)
 
 
-def _abandon(proc: subprocess.Popen[bytes], directory: str) -> None:
-    """Kill an unreaped bridge's group and remove its directory."""
-    if proc.returncode is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    shutil.rmtree(directory, ignore_errors=True)
-
-
 class Channel:
     """A bridge process in its own session, asked one request at a time.
 
@@ -195,36 +179,13 @@ class Channel:
         self.command = tuple(command)
         #: The ``id`` of the request sent last.
         self.last_id = 0
-        self._lock = threading.Lock()
-        self._killed = False
         self._stdout = bytearray()
         self._stderr = bytearray()
-        self._tmpdir = tempfile.mkdtemp(prefix="pytest-sqltest-bridge-")
+        directory = tempfile.mkdtemp(prefix="pytest-sqltest-bridge-")
         try:
-            self._proc = subprocess.Popen(
-                self.command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                env={**os.environ, "TMPDIR": self._tmpdir},
-            )
+            self._child = PipedChild(self.command, directory, poll=_POLL)
         except OSError as exc:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
             raise ChannelClosed(f"cannot start {self.command[0]!r}: {exc}") from exc
-        # A channel nobody shut down still goes, with its directory, when it
-        # is collected or the interpreter exits.
-        self._cleanup = weakref.finalize(self, _abandon, self._proc, self._tmpdir)
-        pipes = (self._proc.stdin, self._proc.stdout, self._proc.stderr)
-        self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
-        for fd in (self._in, self._out, self._err):
-            os.set_blocking(fd, False)
-        self._readable = {self._out, self._err}
-        # One selector for the channel's life: a request is a round trip of
-        # a fraction of a millisecond, too short to build one each time.
-        self._selector = selectors.DefaultSelector()
-        for fd in self._readable:
-            self._selector.register(fd, selectors.EVENT_READ)
 
     def read_line(self, timeout: float | None) -> bytes:
         """The next stdout line, without its newline."""
@@ -236,7 +197,7 @@ class Channel:
         :raises ChannelClosed: when no complete line comes back.
         :raises ProtocolError: on output nobody asked for, or an overlong line.
         """
-        if self._killed:
+        if self._child.killed:
             raise Killed("the bridge was killed")
         if self._stdout:
             raise ProtocolError(
@@ -253,13 +214,7 @@ class Channel:
 
     def kill(self) -> None:
         """SIGKILL the bridge's process group; from any thread, idempotent."""
-        with self._lock:
-            self._killed = True
-            if self._proc.returncode is None:  # unreaped: the group id is still ours
-                try:
-                    os.killpg(self._proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        self._child.kill()
 
     def shutdown(self, grace: float = 0.0) -> str:
         """Give the bridge ``grace`` seconds to exit, kill its group, reap it.
@@ -268,14 +223,9 @@ class Channel:
         bridge left behind are killed too. Returns how the bridge ended.
         """
         exited = self._wait_unreaped(grace)
-        self.kill()
-        status = self._proc.wait()
+        status = self._child.reap()
         self._drain_stderr()
-        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
-            if pipe is not None:
-                pipe.close()
-        self._selector.close()
-        self._cleanup()
+        self._child.close()
         if not exited:
             return "the bridge did not exit by itself and was killed"
         if status < 0:
@@ -284,15 +234,16 @@ class Channel:
 
     def _wait_unreaped(self, timeout: float) -> bool:
         """Whether the bridge exited within ``timeout``, leaving it a zombie."""
+        proc = self._child.proc
         deadline = time.monotonic() + timeout
         while True:
-            if self._proc.returncode is not None:
+            if proc.returncode is not None:
                 return True
             if hasattr(os, "waitid"):
                 flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
-                if os.waitid(os.P_PID, self._proc.pid, flags) is not None:
+                if os.waitid(os.P_PID, proc.pid, flags) is not None:
                     return True
-            elif self._proc.poll() is not None:  # no waitid: reaping is all we have
+            elif proc.poll() is not None:  # no waitid: reaping is all we have
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -300,43 +251,43 @@ class Channel:
 
     def _drain_stderr(self) -> None:
         """Keep what the bridge wrote to stderr just before it ended."""
-        while self._err in self._readable:
-            try:
-                self._keep_stderr(os.read(self._err, _CHUNK))
-            except (BlockingIOError, OSError):
-                return
+        try:
+            for chunk in self._child.ready(self._child.stderr):
+                self._keep_stderr(chunk)
+        except OSError:
+            return
 
     def _keep_stderr(self, chunk: bytes) -> None:
-        if not chunk:
-            self._readable.discard(self._err)
         self._stderr = (self._stderr + chunk)[-STDERR_TAIL:]
+
+    def _take(self, fd: int, chunk: bytes) -> None:
+        if fd == self._child.stdout:
+            self._stdout += chunk
+        else:
+            self._keep_stderr(chunk)
 
     def _exchange(self, data: bytes, timeout: float | None) -> bytes:
         """Write ``data`` and read until stdout holds a whole line."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        selector = self._selector
-        # Most requests fit in the pipe at once: no need to wait to write.
-        pending = self._write(memoryview(data)) if data else memoryview(b"")
-        if pending:
-            selector.register(self._in, selectors.EVENT_WRITE)
-        try:
-            scanned = 0  # a long line is searched for its end only once
-            while (end := self._stdout.find(b"\n", scanned)) < 0:
-                scanned = len(self._stdout)
-                if self._killed:
-                    raise Killed("the bridge was killed")
-                if len(self._stdout) > MAX_LINE:
-                    raise ProtocolError(f"a line longer than {MAX_LINE} bytes")
-                if self._out not in self._readable:
-                    raise ChannelClosed(self._closed_reason())
-                wait = _POLL if deadline is None else deadline - time.monotonic()
-                if wait <= 0:
-                    raise ChannelClosed(f"no answer within {timeout:g}s")
-                for key, _ in selector.select(min(wait, _POLL)):
-                    pending = self._ready(selector, key.fd, pending)
-        finally:
-            if pending:
-                selector.unregister(self._in)
+        scanned = 0  # a long line is searched for its end only once
+
+        def answered() -> bool:
+            nonlocal scanned
+            if self._stdout.find(b"\n", scanned) >= 0:
+                return True
+            scanned = len(self._stdout)
+            if self._child.killed:
+                raise Killed("the bridge was killed")
+            if len(self._stdout) > MAX_LINE:
+                raise ProtocolError(f"a line longer than {MAX_LINE} bytes")
+            if self._child.stdout not in self._child.open_outputs:
+                raise ChannelClosed(self._closed_reason())
+            return False
+
+        if not self._child.exchange(
+            data, until=answered, take=self._take, timeout=timeout
+        ):
+            raise ChannelClosed(f"no answer within {timeout:g}s")
+        end = self._stdout.find(b"\n", scanned)
         line = bytes(self._stdout[:end])
         del self._stdout[: end + 1]
         self._read_ready_stdout()
@@ -351,15 +302,10 @@ class Channel:
 
     def _read_ready_stdout(self) -> None:
         """Take what stdout holds right now, without waiting."""
-        while self._out in self._readable and len(self._stdout) <= MAX_LINE:
-            try:
-                chunk = os.read(self._out, _CHUNK)
-            except BlockingIOError:
-                return
-            if not chunk:
-                self._readable.discard(self._out)
-                return
+        for chunk in self._child.ready(self._child.stdout):
             self._stdout += chunk
+            if len(self._stdout) > MAX_LINE:
+                return
 
     def _closed_reason(self) -> str:
         if not self._stdout:
@@ -367,34 +313,3 @@ class Channel:
         return (
             f"the bridge closed its output after a partial line {_quote(self._stdout)}"
         )
-
-    def _write(self, pending: memoryview) -> memoryview:
-        """Write what the pipe takes now; return the rest."""
-        try:
-            return pending[os.write(self._in, pending[:_CHUNK]) :]
-        except BlockingIOError:
-            return pending
-        except BrokenPipeError:
-            return pending[:0]  # the closed stdout will tell the story
-
-    def _ready(
-        self, selector: selectors.BaseSelector, fd: int, pending: memoryview
-    ) -> memoryview:
-        """Serve one ready pipe; return what is still to be written."""
-        if fd == self._in:
-            pending = self._write(pending)
-            if not pending:
-                selector.unregister(fd)
-            return pending
-        try:
-            chunk = os.read(fd, _CHUNK)
-        except BlockingIOError:
-            return pending
-        if not chunk:
-            self._readable.discard(fd)
-            selector.unregister(fd)
-        elif fd == self._out:
-            self._stdout += chunk
-        else:
-            self._keep_stderr(chunk)
-        return pending

@@ -8,20 +8,16 @@ keeps the idle ones of a backend. Framing is in :mod:`.framing`.
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
-import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from pytest_sqltest.backend.errors import BackendError
+from pytest_sqltest.engines._child import PipedChild
 from pytest_sqltest.engines.cli.framing import (
     Frame,
     FramingError,
@@ -39,7 +35,6 @@ from pytest_sqltest.engines.cli.output import ShellKind
 
 #: Seconds a new shell may take to answer its handshake.
 START_TIMEOUT: Final = 10.0
-_CHUNK: Final = 64 * 1024
 #: Longest single wait, in seconds, so that a Ctrl-C handled on another
 #: thread is noticed by the thread waiting for the shell.
 _POLL: Final = 0.25
@@ -98,39 +93,15 @@ class ShellSession:
             self.cwd = os.getcwd()
         except OSError as exc:
             raise FramingError(f"no working directory: {exc}") from None
-        self._lock = threading.Lock()
-        self._killed = False
-        self._dir = tempfile.mkdtemp(prefix="pytest-sqltest-shell-")
-        self._script = os.path.join(self._dir, "job.sql")
-        if kind is ShellKind.TURSO and any(c.isspace() for c in self._dir):
-            self._remove_dir()
-            raise FramingError(f"the temporary directory {self._dir!r} has a space")
+        directory = tempfile.mkdtemp(prefix="pytest-sqltest-shell-")
+        self._script = os.path.join(directory, "job.sql")
+        if kind is ShellKind.TURSO and any(c.isspace() for c in directory):
+            shutil.rmtree(directory, ignore_errors=True)
+            raise FramingError(f"the temporary directory {directory!r} has a space")
         try:
-            self._proc = subprocess.Popen(
-                args,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                env={**os.environ, "TMPDIR": self._dir},
-            )
+            self._child = PipedChild(args, directory, poll=_POLL)
         except OSError as exc:
-            self._remove_dir()
             raise FramingError(f"cannot run {args[0]}: {exc}") from exc
-        # A session nobody closed still goes, with its directory, when it is
-        # collected or the interpreter exits.
-        self._cleanup = weakref.finalize(self, _abandon, self._proc, self._dir)
-        pipes = (self._proc.stdin, self._proc.stdout, self._proc.stderr)
-        self._in, self._out, self._err = (p.fileno() for p in pipes if p is not None)
-        for fd in (self._in, self._out, self._err):
-            os.set_blocking(fd, False)
-        # One selector for the shell's life: a job takes a fraction of a
-        # millisecond, too short to build one each time.
-        self._selector = selectors.DefaultSelector()
-        for fd in (self._out, self._err):
-            self._selector.register(fd, selectors.EVENT_READ)
-        #: Whether stdout or stderr reached its end: the shell is ending.
-        self._output_ended = False
         try:
             self.marker = self._handshake(start_timeout)
         except BaseException:
@@ -169,35 +140,18 @@ class ShellSession:
 
     def kill(self) -> None:
         """SIGKILL the shell's process group; from any thread, idempotent."""
-        with self._lock:
-            self._killed = True
-            # Until the shell is reaped its pid, hence the group id, is ours.
-            if self._proc.returncode is None:
-                try:
-                    os.killpg(self._proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        self._child.kill()
 
     def close(self) -> int:
         """Kill the shell and its group, reap it, remove its directory.
 
         Returns its exit status (a negative signal number when killed).
         """
-        self.kill()
-        status = self._proc.wait()
-        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
-            if pipe is not None:
-                pipe.close()
-        self._selector.close()
-        self._cleanup()
-        return status
-
-    def _remove_dir(self) -> None:
-        shutil.rmtree(self._dir, ignore_errors=True)
+        return self._child.close()
 
     def _handshake(self, timeout: float) -> Marker:
         """Learn the markers' shapes; prove the shell runs jobs."""
-        empty = os.path.join(self._dir, "empty.sql")
+        empty = os.path.join(self._child.directory, "empty.sql")
         open(empty, "wb").close()
         nonce = new_nonce()
         # The stdout marker's line is all the wait needs: the stderr one
@@ -208,30 +162,14 @@ class ShellSession:
         )
         if ended:
             raise FramingError(f"the shell ended at start-up: {err[-300:]!r}")
-        rest = bytearray(err)
-        self._drain_into(rest)
-        return learn_marker(out, bytes(rest), nonce)
+        rest = err + b"".join(self._child.ready(self._child.stderr))
+        return learn_marker(out, rest, nonce)
 
     def _stray(self) -> bool:
         """Whether the shell wrote or ended since the last job."""
-        for fd in (self._out, self._err):
-            try:
-                if os.read(fd, _CHUNK) is not None:
-                    return True  # data, or b"" at the end of the stream
-            except BlockingIOError:
-                continue
-        return False
-
-    def _drain_into(self, err: bytearray) -> None:
-        """Add what stderr holds right now (the end of a marker's text)."""
-        while True:
-            try:
-                chunk = os.read(self._err, _CHUNK)
-            except BlockingIOError:
-                return
-            if not chunk:
-                return
-            err += chunk
+        child = self._child
+        # Data, or b"" at the end of the stream.
+        return any(child.read(fd) is not None for fd in (child.stdout, child.stderr))
 
     def _exchange(
         self, text: bytes, ends: tuple[bytes, bytes], timeout: float | None
@@ -244,83 +182,33 @@ class ShellSession:
         :raises FramingError: when ``timeout`` passes.
         :raises OutputTooLarge: when a stream passes the cap.
         """
-        streams = {self._out: _Buffer(), self._err: _Buffer()}
-        wanted = dict(zip((self._out, self._err), ends, strict=True))
+        child = self._child
+        streams = {child.stdout: _Buffer(), child.stderr: _Buffer()}
+        wanted = dict(zip((child.stdout, child.stderr), ends, strict=True))
         cap = self.max_output + 4096
-        deadline = None if timeout is None else time.monotonic() + timeout
-        selector = self._selector
-        # A job's lines fit in the pipe at once: no need to wait to write.
-        pending = self._write(memoryview(text))
-        if pending:
-            selector.register(self._in, selectors.EVENT_WRITE)
-        try:
-            while not all(streams[fd].seek(end) for fd, end in wanted.items()):
-                if self._output_ended or self._killed:
-                    return self._ended(streams)
-                wait = _POLL if deadline is None else deadline - time.monotonic()
-                if wait <= 0:
-                    raise FramingError(f"the shell did not answer within {timeout:g}s")
-                for key, _ in selector.select(min(wait, _POLL)):
-                    if key.fd == self._in:
-                        pending = self._write(pending)
-                        if not pending:
-                            selector.unregister(self._in)
-                        continue
-                    chunk = self._read(key.fd)
-                    if chunk is None:
-                        continue
-                    if not chunk:
-                        self._output_ended = True
-                        selector.unregister(key.fd)
-                    streams[key.fd].data += chunk
-                    if len(streams[key.fd].data) > cap:
-                        self.close()
-                        raise OutputTooLarge
-        finally:
-            if pending and selector.get_map() is not None:
-                selector.unregister(self._in)
-        return bytes(streams[self._out].data), bytes(streams[self._err].data), False
 
-    def _ended(self, streams: dict[int, _Buffer]) -> tuple[bytes, bytes, bool]:
-        """The shell ended (or was killed): keep what both streams still hold."""
-        err = streams[self._err].data
-        self._drain_into(err)
-        out = streams[self._out].data
-        while True:
-            try:
-                chunk = os.read(self._out, _CHUNK)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        return bytes(out), bytes(err), True
+        def answered() -> bool:
+            return all(streams[fd].seek(end) for fd, end in wanted.items())
 
-    def _read(self, fd: int) -> bytes | None:
-        try:
-            return os.read(fd, _CHUNK)
-        except BlockingIOError:
-            return None
+        def over() -> bool:
+            # Answered, or the shell closed an output (it is ending) or was killed.
+            return answered() or len(child.open_outputs) < 2 or child.killed
 
-    def _write(self, pending: memoryview) -> memoryview:
-        """Write what the pipe takes now; return the rest."""
-        try:
-            return pending[os.write(self._in, pending[:_CHUNK]) :]
-        except BlockingIOError:
-            return pending
-        except BrokenPipeError:
-            return pending[:0]  # the shell left; its closed output says so
+        def take(fd: int, chunk: bytes) -> None:
+            data = streams[fd].data
+            data += chunk
+            if len(data) > cap:
+                self.close()
+                raise OutputTooLarge
 
-
-def _abandon(proc: subprocess.Popen[bytes], directory: str) -> None:
-    """Kill an unreaped shell's group and remove its directory."""
-    if proc.returncode is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    shutil.rmtree(directory, ignore_errors=True)
+        if not child.exchange(text, until=over, take=take, timeout=timeout):
+            raise FramingError(f"the shell did not answer within {timeout:g}s")
+        out, err = streams[child.stdout].data, streams[child.stderr].data
+        ended = not answered()
+        if ended:  # keep what both streams still hold
+            err += b"".join(child.ready(child.stderr))
+            out += b"".join(child.ready(child.stdout))
+        return bytes(out), bytes(err), ended
 
 
 class ShellPool:
