@@ -75,9 +75,16 @@ def pytest_runtest_call(item):
 #: The options that select each backend; may skip (or fail in CI) without it.
 BACKENDS: dict[str, Callable[[pytest.Config], list[str]]] = {
     "sqlite": lambda config: [],
-    "cli": lambda config: [
+    # A shell per script, and the long-lived shell of each worker.
+    "cli-per-case": lambda config: [
         "--sql-backend=cli",
         f"--sql-binary={require_binary('sqlite3')}",
+        "--sql-cli-process=per-case",
+    ],
+    "cli-per-worker": lambda config: [
+        "--sql-backend=cli",
+        f"--sql-binary={require_binary('sqlite3')}",
+        "--sql-cli-process=per-worker",
     ],
     "turso": lambda config: (
         require_module("turso", "turso"),
