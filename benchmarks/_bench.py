@@ -140,16 +140,15 @@ def warm_up(bench: Bench, name: str, backend: tuple[str, ...]) -> Path:
 
 def engine_cases(bench: Bench, name: str) -> list[BareCase]:
     """The SQL the items that ran gave to the engine, for the bare loops."""
-    from pytest_sqltest.defaultdb import GENERATOR_VERSION
     from pytest_sqltest.defaultdb.cache import DefaultDatabases
     from pytest_sqltest.dsl.model import DatabaseKind
-    from pytest_sqltest.plugin.settings import _cache_dir
+    from pytest_sqltest.plugin.settings import default_db_cache_dir
 
     class _NoCache:
         cache = None
 
     # Same place as the plugin without cacheprovider: built by the warm-up.
-    cache = _cache_dir(_NoCache(), f"sqltest-default-db-v{GENERATOR_VERSION}")  # type: ignore[arg-type]
+    cache = default_db_cache_dir(_NoCache())  # type: ignore[arg-type]
     defaults = DefaultDatabases(cache, {})
     kinds = (DatabaseKind.DEFAULT, DatabaseKind.DEFAULT_NO_ROWID_ALIAS)
     needed = {

@@ -318,7 +318,7 @@ def resolve(config: pytest.Config) -> Settings:
         default_db_no_rowidalias=_validate_file(
             config, *raw["default_db_no_rowidalias"]
         ),
-        default_db_cache=_cache_dir(config, f"sqltest-default-db-v{GENERATOR_VERSION}"),
+        default_db_cache=default_db_cache_dir(config),
         # Checked against a fresh build before use: no version in the name.
         integrity_cache=_cache_dir(config, "sqltest-integrity"),
         freeze_heap=_validate_bool(*raw["freeze_heap"]),
@@ -338,6 +338,14 @@ def _validate_file(config: pytest.Config, value: str, where: str) -> str:
     if not path.is_file():
         raise pytest.UsageError(f"{where}: no such file: {path}")
     return str(path)
+
+
+def default_db_cache_dir(config: pytest.Config) -> Path:
+    """Where the generated ``:default:`` databases are built and kept.
+
+    The generator's version is in the name: a new recipe builds anew.
+    """
+    return _cache_dir(config, f"sqltest-default-db-v{GENERATOR_VERSION}")
 
 
 def _cache_dir(config: pytest.Config, name: str) -> Path:
